@@ -1,0 +1,32 @@
+# Two commands a new user needs: `make run` and `make test`. Both install what they need first,
+# into .venv (uv from PyPI, then the locked environment from uv.lock); only python3 and make are required.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+VENV := .venv
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+STAMP := $(VENV)/.kinerja-installed
+
+.PHONY: install run test lint clean
+
+install: $(STAMP)
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(STAMP): pyproject.toml uv.lock $(UV)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(PYTHON)
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/kinerja run
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf landing quarantine warehouse state airflow_home

@@ -1,0 +1,222 @@
+-- Every published figure of the LKIP (typed from the report into the lkip_terbitan seed) beside
+-- what the warehouse computes from source data, with a status and a one-line explanation.
+-- Also, for indicators whose realisasi comes from an automatic source, the manual E-Monev value
+-- beside the computed one (tabel = 'E-MONEV').
+with terbitan as (
+
+    select * from {{ ref('lkip_terbitan') }}
+
+),
+
+penjelasan as (
+
+    select * from {{ ref('penjelasan_selisih') }}
+
+),
+
+capaian as (
+
+    select * from {{ ref('capaian_indikator') }}
+
+),
+
+ringkasan as (
+
+    select * from {{ ref('ringkasan_capaian') }}
+
+),
+
+outlook as (
+
+    select * from {{ ref('outlook_sasaran_strategis') }}
+
+),
+
+katalog as (
+
+    select * from {{ ref('indikator') }}
+
+),
+
+-- What the report's own printed target and realisasi give, to tell a wrong printed capaian
+-- from a difference in the data.
+dari_baris_terbitan as (
+
+    select
+        t.tabel, t.indikator_kode, t.tahun, t.periode,
+        {{ capaian_persen('r.nilai_terbitan', 't.nilai_terbitan', 'k.polaritas') }} as capaian_dari_baris_terbitan,
+        t.nilai_terbitan as target_terbitan,
+        r.nilai_terbitan as realisasi_terbitan
+    from terbitan as t
+    inner join terbitan as r
+        on r.tabel = t.tabel and r.indikator_kode = t.indikator_kode and r.tahun = t.tahun
+        and r.periode = t.periode and r.ukuran = 'REALISASI' and t.ukuran = 'TARGET'
+    inner join katalog as k on k.indikator_kode = t.indikator_kode
+
+),
+
+dibandingkan as (
+
+    select
+        terbitan.tabel,
+        terbitan.baris,
+        terbitan.kolom,
+        terbitan.ukuran,
+        terbitan.indikator_kode,
+        terbitan.kelompok_ringkasan,
+        terbitan.tahun,
+        terbitan.periode,
+        terbitan.jenis_target,
+        terbitan.teks_terbitan,
+        cast(terbitan.nilai_terbitan as double) as nilai_terbitan,
+        terbitan.desimal,
+        case
+            when terbitan.tabel = '3.13' and terbitan.indikator_kode is not null then
+                case terbitan.ukuran
+                    when 'REALISASI_TAHUN_SEBELUMNYA' then outlook.realisasi_tahun_sebelumnya
+                    when 'REALISASI' then outlook.realisasi
+                    when 'KONDISI_AKHIR' then outlook.kondisi_akhir
+                    when 'TARGET_PERKIN' then outlook.target_perkin
+                    when 'CAPAIAN_PERKIN' then outlook.capaian_perkin_persen
+                    when 'TARGET_RENSTRA' then outlook.target_renstra
+                    when 'CAPAIAN_RENSTRA' then outlook.capaian_renstra_persen
+                    when 'TARGET_AKHIR_PERIODE' then outlook.target_akhir_periode
+                    when 'CAPAIAN_AKHIR_PERIODE' then outlook.capaian_akhir_periode_persen
+                end
+            when terbitan.ukuran = 'TARGET' then capaian.target
+            when terbitan.ukuran = 'REALISASI' then capaian.realisasi
+            when terbitan.ukuran = 'CAPAIAN' then capaian.capaian_persen
+            when terbitan.ukuran = 'RATA_RATA' then ringkasan.rata_rata_capaian_persen
+        end as nilai_hitung,
+        case when terbitan.ukuran = 'KRITERIA' then ringkasan.kriteria end as kriteria_hitung,
+        capaian.status_data,
+        ringkasan.jumlah_dihitung,
+        dari_baris_terbitan.capaian_dari_baris_terbitan,
+        dari_baris_terbitan.target_terbitan,
+        dari_baris_terbitan.realisasi_terbitan
+    from terbitan
+    left join capaian
+        on capaian.indikator_kode = terbitan.indikator_kode
+        and capaian.tahun = terbitan.tahun
+        and capaian.periode = terbitan.periode
+        and capaian.jenis_target = terbitan.jenis_target
+    left join ringkasan
+        on ringkasan.kelompok_ringkasan = terbitan.kelompok_ringkasan
+        and ringkasan.tahun = terbitan.tahun
+        and ringkasan.periode = terbitan.periode
+    left join outlook
+        on outlook.indikator_kode = terbitan.indikator_kode
+        and outlook.tahun = terbitan.tahun
+    left join dari_baris_terbitan
+        on dari_baris_terbitan.tabel = terbitan.tabel
+        and dari_baris_terbitan.indikator_kode = terbitan.indikator_kode
+        and dari_baris_terbitan.tahun = terbitan.tahun
+        and dari_baris_terbitan.periode = terbitan.periode
+        and terbitan.ukuran = 'CAPAIAN'
+
+),
+
+berstatus as (
+
+    select
+        *,
+        case
+            when ukuran = 'KRITERIA' then
+                case
+                    when kriteria_hitung is null then 'TIDAK_DAPAT_DIHITUNG'
+                    when lower(kriteria_hitung) = lower(teks_terbitan) then 'COCOK'
+                    else 'SELISIH'
+                end
+            when nilai_terbitan is null and nilai_hitung is null then 'COCOK'
+            when nilai_hitung is null then 'TIDAK_DAPAT_DIHITUNG'
+            when nilai_terbitan is null then 'SELISIH'
+            when abs(nilai_hitung - nilai_terbitan) <= 0.5 * power(10.0, -desimal) + 0.000000001 then 'COCOK'
+            else 'SELISIH'
+        end as status
+    from dibandingkan
+
+),
+
+dijelaskan as (
+
+    select
+        berstatus.*,
+        coalesce(
+            penjelasan.penjelasan,
+            case
+                when berstatus.status = 'COCOK' and berstatus.nilai_terbitan is null and upper(berstatus.teks_terbitan) like 'N/A%'
+                    then 'Not released when the report went out: the warehouse marks it BELUM_RILIS and leaves it out of every average.'
+                when berstatus.status = 'COCOK' and berstatus.nilai_terbitan is null
+                    then 'No target that year (' || berstatus.teks_terbitan || '): no row in the warehouse either.'
+                when berstatus.status = 'COCOK' then null
+                when berstatus.ukuran = 'CAPAIAN' and berstatus.capaian_dari_baris_terbitan is not null
+                    and abs(berstatus.capaian_dari_baris_terbitan - berstatus.nilai_hitung) < 0.0001
+                    then 'The printed capaian does not follow from the printed target ' || cast(berstatus.target_terbitan as varchar)
+                        || ' and realisasi ' || cast(berstatus.realisasi_terbitan as varchar) || ', which give '
+                        || cast(round(berstatus.capaian_dari_baris_terbitan, 2) as varchar) || ' %.'
+            end,
+            'Not explained yet: check the source data and the published figure.'
+        ) as penjelasan
+    from berstatus
+    left join penjelasan
+        on penjelasan.tabel = berstatus.tabel
+        and penjelasan.ukuran = berstatus.ukuran
+        and penjelasan.kunci = coalesce(berstatus.indikator_kode, berstatus.kelompok_ringkasan)
+        and penjelasan.tahun = berstatus.tahun
+        and penjelasan.periode = berstatus.periode
+
+),
+
+dari_laporan as (
+
+    select
+        tabel,
+        baris,
+        kolom,
+        ukuran,
+        indikator_kode,
+        kelompok_ringkasan,
+        tahun,
+        periode,
+        teks_terbitan,
+        nilai_terbitan,
+        coalesce(cast(round(nilai_hitung, 4) as varchar), kriteria_hitung, status_data) as teks_hitung,
+        nilai_hitung,
+        nilai_hitung - nilai_terbitan as selisih,
+        status,
+        penjelasan
+    from dijelaskan
+
+),
+
+-- Manual E-Monev entries of indicators that an automatic source now computes.
+emonev_vs_otomatis as (
+
+    select
+        'E-MONEV' as tabel,
+        indikator_kode || ' ' || indikator_nama as baris,
+        'Realisasi ' || periode as kolom,
+        'REALISASI' as ukuran,
+        indikator_kode,
+        cast(null as varchar) as kelompok_ringkasan,
+        tahun,
+        periode,
+        cast(realisasi_emonev as varchar) as teks_terbitan,
+        realisasi_emonev as nilai_terbitan,
+        cast(realisasi as varchar) as teks_hitung,
+        realisasi as nilai_hitung,
+        realisasi - realisasi_emonev as selisih,
+        case when abs(realisasi - realisasi_emonev) <= 0.005 then 'COCOK' else 'SELISIH' end as status,
+        case
+            when abs(realisasi - realisasi_emonev) <= 0.005 then null
+            else 'The E-Monev entry differs from the value computed from ' || sumber_data || ' (' || versi_data || '), which takes precedence.'
+        end as penjelasan
+    from capaian
+    where sumber_data <> 'EMONEV' and realisasi_emonev is not null
+        and jenis_target = (select min(jenis_target) from capaian as c2 where c2.indikator_kode = capaian.indikator_kode and c2.tahun = capaian.tahun and c2.periode = capaian.periode)
+
+)
+
+select * from dari_laporan
+union all
+select * from emonev_vs_otomatis

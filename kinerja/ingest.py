@@ -1,0 +1,76 @@
+"""Ingest step: every file in the inbox is parsed, validated (Great Expectations) and landed.
+
+A file whose content was landed before is a no-op. A file that fails parsing or validation is
+copied to ``quarantine/`` with a reason file and nothing of it is loaded; the step then fails,
+naming every rejected file, row and reason, so the serving warehouse stays as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingestion import emonev
+from kinerja import landing, quality
+from kinerja.config import Settings
+from kinerja.errors import InputFileError, PipelineError
+from kinerja.progress import Reporter, silent
+
+
+@dataclass
+class IngestReport:
+    landed: list[landing.Batch] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    rejected: list[InputFileError] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "landed": [b.batch_id for b in self.landed],
+            "unchanged": [str(p) for p in self.unchanged],
+            "rejected": [str(e) for e in self.rejected],
+        }
+
+
+def _inbox_files(inbox: Path, source: str, suffixes: tuple[str, ...]) -> list[Path]:
+    folder = inbox / source
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink() and p.suffix.lower() in suffixes and not p.name.startswith("."))
+
+
+def ingest_emonev(settings: Settings, report: IngestReport, progress: Reporter = silent) -> None:
+    files = _inbox_files(settings.inbox, emonev.SOURCE, (".csv",))
+    progress(f"ingest: {len(files)} E-Monev file(s) in {settings.inbox / emonev.SOURCE}")
+    codes: list[str] | None = None
+    for path in files:
+        sha = landing.sha256_of(path)
+        if landing.find_landed(settings.landing_dir, emonev.SOURCE, emonev.ENTITY, sha):
+            report.unchanged.append(path)
+            progress(f"ingest: {path.name} unchanged since it was landed (sha256 {sha[:12]}), skipped")
+            continue
+        try:
+            parsed = emonev.parse(path)
+            codes = codes or quality.catalogue_codes()
+            progress(f"ingest: validating {path.name} ({len(parsed.rows)} rows) with Great Expectations suite emonev__realisasi")
+            quality.validate_frame("emonev__realisasi", parsed.rows, {"kode_katalog": codes}, path, emonev.SOURCE)
+        except InputFileError as exc:
+            kept = landing.quarantine(settings.quarantine_dir, path, str(exc))
+            report.rejected.append(exc)
+            progress(f"ingest: {path.name} REJECTED, copy kept in {kept.parent}")
+            continue
+        batch = landing.land(settings.landing_dir, emonev.SOURCE, emonev.ENTITY, path, sha, parsed.rows)
+        report.landed.append(batch)
+        progress(f"ingest: {path.name} landed as batch {batch.batch_id} ({batch.row_count} rows)")
+
+
+def ingest(settings: Settings, progress: Reporter = silent) -> IngestReport:
+    """Land every new inbox file; raise PipelineError if any file was rejected."""
+    report = IngestReport()
+    ingest_emonev(settings, report, progress)
+    if report.rejected:
+        details = "\n\n".join(str(e) for e in report.rejected)
+        raise PipelineError(
+            f"{len(report.rejected)} input file(s) rejected; the serving warehouse was not changed. "
+            f"Fix the file(s) and run again (copies and reasons are in {settings.quarantine_dir}).\n\n{details}"
+        )
+    return report

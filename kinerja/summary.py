@@ -1,0 +1,62 @@
+"""The short summary a planner reads after a run, computed from the serving warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from kinerja.config import Settings
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f} %".replace(".", ",")
+
+
+def summarize(settings: Settings) -> str:
+    con = duckdb.connect(str(settings.serving_db), read_only=True)
+    try:
+        tahun = con.execute("select max(tahun) from marts.ringkasan_capaian where kelompok_ringkasan = 'PERKIN'").fetchone()[0]
+        if tahun is None:
+            return f"Warehouse {settings.serving_db} has no Perkin figures yet (no realisasi in the inbox)."
+        rows = {
+            r[0]: r[1:]
+            for r in con.execute(
+                "select kelompok_ringkasan, rata_rata_capaian_persen, kriteria, jumlah_indikator, jumlah_dihitung, jumlah_belum_rilis "
+                "from marts.ringkasan_capaian where tahun = ? and periode = 'TAHUNAN'",
+                [tahun],
+            ).fetchall()
+        }
+        menunggu = con.execute(
+            "select indikator_kode, sumber_data from marts.capaian_indikator "
+            "where tahun = ? and periode = 'TAHUNAN' and jenis_target = 'PERKIN' and status_data = 'BELUM_RILIS' order by 1",
+            [tahun],
+        ).fetchall()
+        rekon = dict(con.execute("select status, count(*) from marts.rekonsiliasi_lkip group by status").fetchall())
+    finally:
+        con.close()
+
+    lines = [f"Kinerja — capaian tahun {tahun}"]
+    if "PERKIN" in rows:
+        avg, kriteria, n, counted, waiting = rows["PERKIN"]
+        lines.append(f"  Perjanjian Kinerja : rata-rata capaian {_pct(avg)} ({kriteria}); {counted} of {n} indicators counted")
+        if waiting:
+            sources = ", ".join(sorted({s for _, s in menunggu}))
+            codes = ", ".join(k for k, _ in menunggu)
+            lines.append(f"  Waiting for release: {waiting} indicator(s) ({codes}) wait for {sources}; left out of the average")
+    for key, label in (("PROGRAM", "Program indicators"), ("KSD", "Rencana aksi KSD"), ("OUTLOOK_PERKIN", "Outlook vs Perkin"), ("OUTLOOK_RENSTRA", "Outlook vs Renstra"), ("OUTLOOK_AKHIR_PERIODE", "Outlook vs akhir periode")):
+        if key in rows:
+            avg, kriteria, n, counted, _ = rows[key]
+            lines.append(f"  {label:<19}: {_pct(avg)} ({kriteria}); {counted} of {n} counted")
+    lines.append(
+        "  Reconciliation with the published LKIP: "
+        + ", ".join(f"{rekon.get(s, 0)} {s}" for s in ("COCOK", "SELISIH", "TIDAK_DAPAT_DIHITUNG"))
+        + " (marts.rekonsiliasi_lkip)"
+    )
+    lines.append(f"  Warehouse: {settings.serving_db}")
+    lines.append(f"  Exports  : {settings.exports_dir}")
+    return "\n".join(lines)
+
+
+def serving_exists(path: Path) -> bool:
+    return path.exists()

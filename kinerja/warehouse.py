@@ -1,0 +1,133 @@
+"""Build step: a fresh DuckDB build file with raw.* loaded from the landing zone, then dbt build.
+
+The build never touches the serving file: it writes ``state/build/kinerja-<run_id>.duckdb``,
+which :mod:`kinerja.publish` moves into place only after every dbt model and test passed.
+Raw tables are rebuilt from the landing zone on every run, so a run is idempotent and a killed
+run leaves nothing behind but a stale build file (removed by the next run).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from ingestion import emonev
+from kinerja import landing
+from kinerja.config import DBT_PROJECT_DIR, Settings
+from kinerja.errors import PipelineError
+from kinerja.progress import Reporter, silent
+
+RAW_EMONEV_COLUMNS = (
+    "batch_id varchar, landed_at timestamp, baris integer, tahun integer, periode varchar, "
+    "indikator_kode varchar, realisasi decimal(38, 6), keterangan varchar"
+)
+
+
+def new_run_id() -> str:
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + f"-{os.getpid()}"
+
+
+def build_path(settings: Settings, run_id: str) -> Path:
+    return settings.state_dir / "build" / f"kinerja-{run_id}.duckdb"
+
+
+def remove_stale_builds(settings: Settings, keep: Path | None = None) -> None:
+    folder = settings.state_dir / "build"
+    if folder.exists():
+        for leftover in folder.glob("kinerja-*.duckdb*"):
+            if keep is None or not leftover.name.startswith(keep.name):
+                leftover.unlink(missing_ok=True)
+
+
+def load_raw(db_path: Path, settings: Settings) -> dict[str, int]:
+    """Create raw.* in the build file from every landed batch."""
+    batches = landing.landed_batches(settings.landing_dir, emonev.SOURCE, emonev.ENTITY)
+    con = duckdb.connect(str(db_path))
+    try:
+        con.execute("create schema if not exists raw")
+        con.execute(f"create or replace table raw.emonev__realisasi ({RAW_EMONEV_COLUMNS})")
+        if batches:
+            files = [str(b.rows_path) for b in batches]
+            con.execute(
+                "insert into raw.emonev__realisasi "
+                "select batch_id, cast(landed_at as timestamp), baris, tahun, periode, indikator_kode, "
+                "cast(realisasi as decimal(38, 6)), keterangan from read_parquet(?, union_by_name = true, hive_partitioning = false)",
+                [files],
+            )
+        con.execute(
+            "create or replace table raw.pipeline__batch (batch_id varchar, source varchar, entity varchar, "
+            "original_name varchar, sha256 varchar, landed_at varchar, row_count bigint)"
+        )
+        con.executemany(
+            "insert into raw.pipeline__batch values (?, ?, ?, ?, ?, ?, ?)",
+            [(b.batch_id, b.source, b.entity, b.original_name, b.sha256, b.landed_at, b.row_count) for b in batches],
+        )
+        counts = {"raw.emonev__realisasi": con.execute("select count(*) from raw.emonev__realisasi").fetchone()[0]}
+    finally:
+        con.close()
+    return counts
+
+
+_PROGRESS = re.compile(r"\b(\d+) of (\d+) (OK|PASS|ERROR|FAIL|WARN|SKIP)")
+
+
+def run_dbt(db_path: Path, settings: Settings, progress: Reporter = silent, command: tuple[str, ...] = ("build",)) -> None:
+    """Run dbt in a subprocess (dbt-duckdb keeps the file open in-process otherwise)."""
+    dbt_dir = settings.state_dir / "dbt"
+    env = dict(os.environ)
+    env.update(
+        KINERJA_DUCKDB_PATH=str(db_path),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="False",
+        DBT_NO_VERSION_CHECK="True",
+        DBT_USE_COLORS="False",
+    )
+    cmd = [
+        str(Path(sys.executable).with_name("dbt")),
+        *command,
+        "--project-dir", str(DBT_PROJECT_DIR),
+        "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target-path", str(dbt_dir / "target"),
+        "--log-path", str(dbt_dir / "logs"),
+    ]
+    started = time.monotonic()
+    lines: list[str] = []
+    shown = -1
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=DBT_PROJECT_DIR) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line.rstrip())
+            match = _PROGRESS.search(line)
+            if match:
+                done, total, state = int(match.group(1)), int(match.group(2)), match.group(3)
+                step = max(total // 4, 1)
+                if state in ("ERROR", "FAIL") or done == total or done // step > shown:
+                    shown = done // step
+                    progress(f"dbt {command[0]}: {done}/{total} nodes ({state.lower()} {line.split(state, 1)[-1].strip()[:70]})")
+        code = proc.wait()
+    if code != 0:
+        failures = [l for l in lines if re.search(r"(ERROR|FAIL|Failure|Error|Compilation|Database Error|Runtime)", l)]
+        tail = "\n".join(failures[-25:] or lines[-25:])
+        raise PipelineError(f"dbt {' '.join(command)} failed after {time.monotonic() - started:.0f} s; the serving warehouse was not changed.\n{tail}\nFull log: {dbt_dir / 'logs' / 'dbt.log'}")
+    progress(f"dbt {command[0]}: done in {time.monotonic() - started:.1f} s")
+
+
+def build(settings: Settings, run_id: str, progress: Reporter = silent) -> Path:
+    """Build a complete warehouse into a new file and return its path."""
+    path = build_path(settings, run_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_builds(settings)
+    counts = load_raw(path, settings)
+    progress("build: raw loaded from the landing zone (" + ", ".join(f"{k} {v} rows" for k, v in counts.items()) + ")")
+    run_dbt(path, settings, progress)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return path

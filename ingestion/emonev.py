@@ -52,7 +52,9 @@ def parse(path: Path) -> ParsedFile:
     if size == 0:
         raise InputFileError(path, [RowProblem(None, None, "the file is empty; expected a header row and data rows")], SOURCE)
     if size > MAX_BYTES:
-        raise InputFileError(path, [RowProblem(None, None, f"the file is {size} bytes; an E-Monev export is expected under {MAX_BYTES} bytes")], SOURCE)
+        raise InputFileError(
+            path, [RowProblem(None, None, f"the file is {size} bytes; an E-Monev export is expected under {MAX_BYTES} bytes")], SOURCE
+        )
     text, encoding = _decode(path, path.read_bytes())
     first_line = text.splitlines()[0] if text.splitlines() else ""
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -65,12 +67,26 @@ def parse(path: Path) -> ParsedFile:
     if missing:
         raise InputFileError(
             path,
-            [RowProblem(1, None, f"header is missing column(s) {', '.join(missing)}; expected {', '.join(REQUIRED_COLUMNS)} (and optionally keterangan), found {', '.join(header) or 'nothing'}")],
+            [
+                RowProblem(
+                    1,
+                    None,
+                    f"header is missing column(s) {', '.join(missing)}; expected {', '.join(REQUIRED_COLUMNS)} (and optionally keterangan), found {', '.join(header) or 'nothing'}",
+                )
+            ],
             SOURCE,
         )
     unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if unknown:
-        raise InputFileError(path, [RowProblem(1, None, f"unexpected column(s) {', '.join(unknown)}; expected only {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}")], SOURCE)
+        raise InputFileError(
+            path,
+            [
+                RowProblem(
+                    1, None, f"unexpected column(s) {', '.join(unknown)}; expected only {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}"
+                )
+            ],
+            SOURCE,
+        )
     idx = {c: header.index(c) for c in header}
 
     problems: list[RowProblem] = []
@@ -79,10 +95,21 @@ def parse(path: Path) -> ParsedFile:
         if not any(cell.strip() for cell in raw):
             continue
         if len(raw) != len(header):
-            problems.append(RowProblem(line_no, None, f"has {len(raw)} fields; expected {len(header)} like the header (check the delimiter '{delimiter}' and quotes)"))
+            problems.append(
+                RowProblem(
+                    line_no,
+                    None,
+                    f"has {len(raw)} fields; expected {len(header)} like the header (check the delimiter '{delimiter}' and quotes)",
+                )
+            )
             continue
         cell = {c: raw[i].strip() for c, i in idx.items()}
-        rec: dict = {"baris": line_no, "periode": cell["periode"].upper(), "indikator_kode": cell["indikator_kode"].upper(), "keterangan": cell.get("keterangan") or None}
+        rec: dict = {
+            "baris": line_no,
+            "periode": cell["periode"].upper(),
+            "indikator_kode": cell["indikator_kode"].upper(),
+            "keterangan": cell.get("keterangan") or None,
+        }
         try:
             rec["tahun"] = int(cell["tahun"])
         except ValueError:
@@ -99,5 +126,7 @@ def parse(path: Path) -> ParsedFile:
     if not records:
         raise InputFileError(path, [RowProblem(None, None, "the file has a header but no data rows")], SOURCE)
     frame = pd.DataFrame.from_records(records, columns=["baris", "tahun", "periode", "indikator_kode", "realisasi", "keterangan"])
-    frame = frame.astype({"baris": "int64", "tahun": "int64", "periode": "string", "indikator_kode": "string", "realisasi": "string", "keterangan": "string"})
+    frame = frame.astype(
+        {"baris": "int64", "tahun": "int64", "periode": "string", "indikator_kode": "string", "realisasi": "string", "keterangan": "string"}
+    )
     return ParsedFile(path=path, rows=frame, encoding=encoding, delimiter=delimiter)

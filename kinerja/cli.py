@@ -45,10 +45,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Kinerja: SAKIP performance-accountability warehouse (LKIP) on DuckDB + dbt.",
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--inbox", help="folder with source files, one subfolder per source (emonev/); default $KINERJA_INBOX or the bundled sample_inbox/")
-    common.add_argument("--home", help="folder for landing/, quarantine/, warehouse/ and state/; default $KINERJA_HOME or the project folder")
+    common.add_argument(
+        "--inbox", help="folder with source files, one subfolder per source (emonev/); default $KINERJA_INBOX or the bundled sample_inbox/"
+    )
+    common.add_argument(
+        "--home", help="folder for landing/, quarantine/, warehouse/ and state/; default $KINERJA_HOME or the project folder"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", parents=[common], help="ingest the inbox, validate, build with dbt, publish warehouse/kinerja.duckdb and print a summary")
+    run = sub.add_parser(
+        "run", parents=[common], help="ingest the inbox, validate, build with dbt, publish warehouse/kinerja.duckdb and print a summary"
+    )
     run.set_defaults(func=cmd_run)
     summ = sub.add_parser("summary", parents=[common], help="print the summary of the published warehouse")
     summ.set_defaults(func=cmd_summary)

@@ -24,7 +24,7 @@ class Settings:
     inbox: Path
 
     @classmethod
-    def from_env(cls, home: str | Path | None = None, inbox: str | Path | None = None) -> "Settings":
+    def from_env(cls, home: str | Path | None = None, inbox: str | Path | None = None) -> Settings:
         home_path = Path(home or os.environ.get("KINERJA_HOME") or PROJECT_ROOT).resolve()
         inbox_path = Path(inbox or os.environ.get("KINERJA_INBOX") or SAMPLE_INBOX).resolve()
         return cls(home=home_path, inbox=inbox_path)

@@ -35,7 +35,9 @@ def _inbox_files(inbox: Path, source: str, suffixes: tuple[str, ...]) -> list[Pa
     folder = inbox / source
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink() and p.suffix.lower() in suffixes and not p.name.startswith("."))
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and not p.is_symlink() and p.suffix.lower() in suffixes and not p.name.startswith(".")
+    )
 
 
 def ingest_emonev(settings: Settings, report: IngestReport, progress: Reporter = silent) -> None:

@@ -44,7 +44,13 @@ def summarize(settings: Settings) -> str:
             sources = ", ".join(sorted({s for _, s in menunggu}))
             codes = ", ".join(k for k, _ in menunggu)
             lines.append(f"  Waiting for release: {waiting} indicator(s) ({codes}) wait for {sources}; left out of the average")
-    for key, label in (("PROGRAM", "Program indicators"), ("KSD", "Rencana aksi KSD"), ("OUTLOOK_PERKIN", "Outlook vs Perkin"), ("OUTLOOK_RENSTRA", "Outlook vs Renstra"), ("OUTLOOK_AKHIR_PERIODE", "Outlook vs akhir periode")):
+    for key, label in (
+        ("PROGRAM", "Program indicators"),
+        ("KSD", "Rencana aksi KSD"),
+        ("OUTLOOK_PERKIN", "Outlook vs Perkin"),
+        ("OUTLOOK_RENSTRA", "Outlook vs Renstra"),
+        ("OUTLOOK_AKHIR_PERIODE", "Outlook vs akhir periode"),
+    ):
         if key in rows:
             avg, kriteria, n, counted, _ = rows[key]
             lines.append(f"  {label:<19}: {_pct(avg)} ({kriteria}); {counted} of {n} counted")

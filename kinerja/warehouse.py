@@ -90,10 +90,14 @@ def run_dbt(db_path: Path, settings: Settings, progress: Reporter = silent, comm
     cmd = [
         str(Path(sys.executable).with_name("dbt")),
         *command,
-        "--project-dir", str(DBT_PROJECT_DIR),
-        "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(dbt_dir / "target"),
-        "--log-path", str(dbt_dir / "logs"),
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(dbt_dir / "target"),
+        "--log-path",
+        str(dbt_dir / "logs"),
     ]
     started = time.monotonic()
     lines: list[str] = []
@@ -111,9 +115,11 @@ def run_dbt(db_path: Path, settings: Settings, progress: Reporter = silent, comm
                     progress(f"dbt {command[0]}: {done}/{total} nodes ({state.lower()} {line.split(state, 1)[-1].strip()[:70]})")
         code = proc.wait()
     if code != 0:
-        failures = [l for l in lines if re.search(r"(ERROR|FAIL|Failure|Error|Compilation|Database Error|Runtime)", l)]
+        failures = [line for line in lines if re.search(r"(ERROR|FAIL|Failure|Error|Compilation|Database Error|Runtime)", line)]
         tail = "\n".join(failures[-25:] or lines[-25:])
-        raise PipelineError(f"dbt {' '.join(command)} failed after {time.monotonic() - started:.0f} s; the serving warehouse was not changed.\n{tail}\nFull log: {dbt_dir / 'logs' / 'dbt.log'}")
+        raise PipelineError(
+            f"dbt {' '.join(command)} failed after {time.monotonic() - started:.0f} s; the serving warehouse was not changed.\n{tail}\nFull log: {dbt_dir / 'logs' / 'dbt.log'}"
+        )
     progress(f"dbt {command[0]}: done in {time.monotonic() - started:.1f} s")
 
 

@@ -1,0 +1,131 @@
+"""The main job on the bundled sample reproduces the LKIP 2024 figures from the serving file."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from kinerja import pipeline
+
+from .conftest import file_sha256
+
+
+def query(settings, sql, params=None):
+    con = duckdb.connect(str(settings.serving_db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def ringkasan(settings, kelompok, tahun, periode="TAHUNAN"):
+    rows = query(
+        settings,
+        "select rata_rata_capaian_persen, kriteria, jumlah_indikator, jumlah_dihitung, jumlah_belum_rilis "
+        "from marts.ringkasan_capaian where kelompok_ringkasan = ? and tahun = ? and periode = ?",
+        [kelompok, tahun, periode],
+    )
+    assert len(rows) == 1, (kelompok, tahun, periode, rows)
+    return rows[0]
+
+
+def test_perkin_2024_average_is_102_4_with_four_waiting_for_bps(published):
+    settings, result = published
+    avg, kriteria, n, counted, waiting = ringkasan(settings, "PERKIN", 2024)
+    assert round(avg, 1) == 102.4
+    assert (kriteria, n, counted, waiting) == ("Sangat Tinggi", 19, 15, 4)
+    belum = query(
+        settings,
+        "select indikator_kode, sumber_data from marts.capaian_indikator where tahun = 2024 and periode = 'TAHUNAN' "
+        "and jenis_target = 'PERKIN' and status_data = 'BELUM_RILIS' order by 1",
+    )
+    assert belum == [("SS01", "BPS"), ("SS02", "BPS"), ("SS06", "BPS"), ("SS07", "BPS")]
+    assert "102,36 % (Sangat Tinggi)" in result.summary and "4 indicator(s)" in result.summary
+
+
+@pytest.mark.parametrize(("periode", "published_avg", "counted"), [("TW1", 99.9, 5), ("TW2", 104.0, 10), ("TW4", 102.4, 15)])
+def test_quarterly_averages_of_table_3_11(published, periode, published_avg, counted):
+    settings, _ = published
+    avg, kriteria, _, n_counted, _ = ringkasan(settings, "PERKIN", 2024, periode)
+    assert round(avg, 1) == published_avg
+    assert n_counted == counted and kriteria == "Sangat Tinggi"
+
+
+def test_tw3_average_differs_from_the_report_and_is_explained(published):
+    settings, _ = published
+    avg, *_ = ringkasan(settings, "PERKIN", 2024, "TW3")
+    assert round(avg, 2) == 102.42
+    ((status, penjelasan),) = query(
+        settings, "select status, penjelasan from marts.rekonsiliasi_lkip where tabel = '3.11' and ukuran = 'RATA_RATA' and periode = 'TW3'"
+    )
+    assert status == "SELISIH" and "102.77" in penjelasan
+
+
+def test_program_ksd_and_outlook_averages(published):
+    settings, _ = published
+    assert round(ringkasan(settings, "PROGRAM", 2024)[0], 1) == 106.4
+    assert round(ringkasan(settings, "PROGRAM", 2023)[0], 1) == 106.2
+    assert ringkasan(settings, "KSD", 2024)[:2] == (100.0, "Sangat Tinggi")
+    assert round(ringkasan(settings, "OUTLOOK_PERKIN", 2024)[0], 1) == 101.8
+    assert round(ringkasan(settings, "OUTLOOK_RENSTRA", 2024)[0], 1) == 106.7
+    akhir = ringkasan(settings, "OUTLOOK_AKHIR_PERIODE", 2024)
+    assert round(akhir[0], 1) == 90.4 and akhir[1] == "Tinggi"
+
+
+def test_capaian_rows_keep_raw_and_capped_values_and_both_polarities(published):
+    settings, _ = published
+    rows = dict(
+        (k, (round(c, 2), round(d, 2)))
+        for k, c, d in query(
+            settings,
+            "select indikator_kode, capaian_persen, capaian_dihitung_persen from marts.capaian_indikator "
+            "where tahun = 2024 and periode = 'TAHUNAN' and indikator_kode in ('SS03', 'SK09', 'PRG09')",
+        )
+    )
+    assert rows == {"SS03": (105.44, 105.44), "SK09": (131.63, 110.0), "PRG09": (160.71, 110.0)}
+
+
+def test_outlook_kondisi_akhir_sums_counts_and_keeps_latest_rate(published):
+    settings, _ = published
+    rows = dict(
+        (k, (kondisi, tahun_data))
+        for k, kondisi, tahun_data in query(
+            settings,
+            "select indikator_kode, kondisi_akhir, kondisi_akhir_tahun_data from marts.outlook_sasaran_strategis where tahun = 2024",
+        )
+    )
+    assert rows["SS04"] == (100.0, 2024)  # 50 + 50 koperasi, cumulative
+    assert rows["SS01"] == (11.87, 2023)  # 2024 not released: latest released rate
+    assert len(rows) == 7
+
+
+def test_every_published_figure_matches_or_is_explained(published):
+    settings, _ = published
+    counts = dict(query(settings, "select status, count(*) from marts.rekonsiliasi_lkip group by 1"))
+    assert counts.get("COCOK", 0) >= 550
+    unexplained = query(
+        settings,
+        "select tabel, baris, kolom from marts.rekonsiliasi_lkip where status <> 'COCOK' "
+        "and (penjelasan is null or penjelasan like 'Not explained yet%')",
+    )
+    assert unexplained == []
+    tables = {t for (t,) in query(settings, "select distinct tabel from marts.rekonsiliasi_lkip")}
+    assert tables == {"3.2", "3.5", "3.6", "3.11", "3.12", "3.13"}
+    (sdi,) = query(
+        settings,
+        "select status, round(nilai_hitung, 1) from marts.rekonsiliasi_lkip where tabel = '3.2' "
+        "and indikator_kode = 'SK02' and ukuran = 'CAPAIAN'",
+    )
+    assert sdi == ("SELISIH", 3076.9)
+
+
+def test_rerun_on_the_same_inbox_is_a_no_op_with_identical_marts(published, home_copy):
+    settings = home_copy
+    before = query(settings, "select * from marts.capaian_indikator order by all")
+    batches_before = sorted(p.name for p in settings.landing_dir.rglob("batch.json"))
+    result = pipeline.run(settings)
+    assert result.landed == [] and result.unchanged == 2
+    assert query(settings, "select * from marts.capaian_indikator order by all") == before
+    assert sorted(p.name for p in settings.landing_dir.rglob("batch.json")) == batches_before
+    assert (settings.exports_dir / "capaian_indikator.parquet").exists()
+    assert file_sha256(settings.serving_db)  # the serving file is a complete, readable DuckDB file

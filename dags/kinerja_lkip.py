@@ -3,7 +3,8 @@
 
 Ingests the inbox (E-Monev realisasi; later BPS, Jakpreneur, SIPD, e-Order), validates every new
 batch with Great Expectations, builds the warehouse with dbt into a new DuckDB file and publishes
-it atomically as ``warehouse/kinerja.duckdb``, then logs the planner summary.
+it atomically as ``warehouse/kinerja.duckdb`` (emitting the Asset ``kinerja://warehouse/marts``), then
+logs the planner summary.
 
 The steps are the same functions ``kinerja run`` calls (``kinerja.ingest``, ``kinerja.warehouse``,
 ``kinerja.publish``, ``kinerja.summary``); this file only wires them. Paths come from
@@ -37,29 +38,28 @@ def kinerja_lkip():
         """Land every new inbox file after validation; fail naming each rejected file, row and reason."""
         from kinerja.config import Settings
         from kinerja.ingest import ingest as run_ingest
+        from kinerja.pipeline import run_lock
         from kinerja.progress import stderr_reporter
 
-        return run_ingest(Settings.from_env(), stderr_reporter()).as_dict()
-
-    @task
-    def build(ingested: dict) -> str:
-        """Load raw.* from the landing zone and run dbt build (models and tests) into a new file."""
-        from kinerja import warehouse
-        from kinerja.config import Settings
-        from kinerja.progress import stderr_reporter
-
-        return str(warehouse.build(Settings.from_env(), warehouse.new_run_id(), stderr_reporter()))
+        settings = Settings.from_env()
+        with run_lock(settings):
+            return run_ingest(settings, stderr_reporter()).as_dict()
 
     @task(outlets=[WAREHOUSE_ASSET])
-    def publish(build_file: str) -> str:
-        """Replace the serving warehouse atomically and refresh the Parquet exports."""
-        from pathlib import Path
-
+    def build_and_publish(ingested: dict) -> str:
+        """Load raw.* from the landing zone, dbt build (models and tests) into a new file, then replace
+        the serving warehouse atomically. One task under one lock, so no other run can publish in between."""
+        from kinerja import warehouse
         from kinerja.config import Settings
+        from kinerja.pipeline import run_lock
         from kinerja.progress import stderr_reporter
-        from kinerja.publish import publish as run_publish
+        from kinerja.publish import publish
 
-        return str(run_publish(Settings.from_env(), Path(build_file), stderr_reporter()))
+        settings = Settings.from_env()
+        progress = stderr_reporter()
+        with run_lock(settings):
+            build_file = warehouse.build(settings, warehouse.new_run_id(), progress)
+            return str(publish(settings, build_file, progress))
 
     @task
     def summarize(serving_db: str) -> str:
@@ -71,7 +71,7 @@ def kinerja_lkip():
         print(text)
         return text
 
-    summarize(publish(build(ingest())))
+    summarize(build_and_publish(ingest()))
 
 
 kinerja_lkip()

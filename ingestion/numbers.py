@@ -14,7 +14,8 @@ _EN_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 def parse_angka(text: str) -> Decimal:
     """Parse a number written as ``7.75``, ``7,75``, ``1.234.567`` or ``1.234.567,89``.
 
-    A single ``.`` or ``,`` is a decimal mark. Two or more dots are Indonesian thousands
+    A single ``.`` or ``,`` is a decimal mark, except that ``5.400`` (one mark followed by exactly
+    three digits after a non-zero whole part) is rejected as ambiguous. Two or more dots are Indonesian thousands
     separators (then ``,`` is the decimal mark); two or more commas are English thousands
     separators. A trailing ``%`` is dropped. Raises ``ValueError`` with what was expected.
     """
@@ -26,6 +27,12 @@ def parse_angka(text: str) -> Decimal:
     if _PLAIN.match(s):
         normalised = s
     elif _ONE_MARK.match(s):
+        whole, frac = re.split(r"[.,]", s.lstrip("+-"))
+        if len(frac) == 3 and whole.strip("0"):
+            raise ValueError(
+                f"'{text}' is ambiguous: a thousands separator or a decimal mark? Write {whole}{frac} for the whole number, "
+                f"or {whole},{frac}0 / {whole}.{frac}0 for the decimal"
+            )
         normalised = s.replace(",", ".")
     elif _ID_THOUSANDS.match(s):
         normalised = s.replace(".", "").replace(",", ".")

@@ -30,11 +30,10 @@ class Batch:
     sha256: str
     landed_at: str
     row_count: int
-    directory: str
+    directory: str  # relative to the landing zone, so a home can be moved or restored
 
-    @property
-    def rows_path(self) -> Path:
-        return Path(self.directory) / "rows.parquet"
+    def rows_path(self, landing_dir: Path) -> Path:
+        return landing_dir / self.directory / "rows.parquet"
 
 
 def sha256_of(path: Path) -> str:
@@ -53,7 +52,7 @@ def find_landed(landing_dir: Path, source: str, entity: str, sha256: str) -> Bat
     base = _entity_dir(landing_dir, source, entity)
     if not base.exists():
         return None
-    for meta in base.glob(f"landed_at=*/{sha256}/batch.json"):
+    for meta in base.glob(f"landed_at=*/{sha256}/batch.json"):  # only complete batches have this path
         return Batch(**json.loads(meta.read_text()))
     return None
 
@@ -64,6 +63,9 @@ def land(landing_dir: Path, source: str, entity: str, original: Path, sha256: st
     landed_at = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     partition = _entity_dir(landing_dir, source, entity) / f"landed_at={now.strftime('%Y%m%dT%H%M%S%fZ')}"
     final = partition / sha256
+    # Written under .tmp/ (outside the landed_at=* pattern readers use), then renamed into place.
+    scratch = _entity_dir(landing_dir, source, entity) / ".tmp"
+    scratch.mkdir(parents=True, exist_ok=True)
     partition.mkdir(parents=True, exist_ok=True)
     batch = Batch(
         batch_id=f"{source}-{now.strftime('%Y%m%dT%H%M%SZ')}-{sha256[:12]}",
@@ -73,9 +75,9 @@ def land(landing_dir: Path, source: str, entity: str, original: Path, sha256: st
         sha256=sha256,
         landed_at=landed_at,
         row_count=len(rows),
-        directory=str(final),
+        directory=str(final.relative_to(landing_dir)),
     )
-    tmp = Path(tempfile.mkdtemp(prefix=".landing-", dir=partition))
+    tmp = Path(tempfile.mkdtemp(prefix="batch-", dir=scratch))
     try:
         shutil.copy2(original, tmp / f"original{original.suffix.lower()}")
         rows.assign(batch_id=batch.batch_id, landed_at=landed_at).to_parquet(tmp / "rows.parquet", index=False)
@@ -92,7 +94,7 @@ def land(landing_dir: Path, source: str, entity: str, original: Path, sha256: st
 def landed_batches(landing_dir: Path, source: str, entity: str) -> list[Batch]:
     """All complete batches of one source entity, oldest first."""
     base = _entity_dir(landing_dir, source, entity)
-    metas = sorted(base.glob("landed_at=*/*/batch.json")) if base.exists() else []
+    metas = sorted(base.glob("landed_at=*/[0-9a-f]*/batch.json")) if base.exists() else []
     return [Batch(**json.loads(m.read_text())) for m in metas]
 
 

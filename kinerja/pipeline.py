@@ -54,7 +54,7 @@ def run(settings: Settings, progress: Reporter = silent) -> RunResult:
         report = ingest_step.ingest(settings, progress)
         build_file = warehouse.build(settings, run_id, progress)
         publish_step.publish(settings, build_file, progress)
-    text = summary.summarize(settings)
+        text = summary.summarize(settings)
     return RunResult(
         run_id=run_id,
         landed=[b.batch_id for b in report.landed],

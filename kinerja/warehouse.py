@@ -37,11 +37,14 @@ def build_path(settings: Settings, run_id: str) -> Path:
     return settings.state_dir / "build" / f"kinerja-{run_id}.duckdb"
 
 
-def remove_stale_builds(settings: Settings, keep: Path | None = None) -> None:
+def remove_stale_builds(settings: Settings, older_than_seconds: float = 6 * 3600) -> None:
+    """Delete build files left by killed runs. Only old ones: under Airflow, a build file waits
+    between the build task and the publish task of a run that is still going."""
     folder = settings.state_dir / "build"
     if folder.exists():
+        cutoff = time.time() - older_than_seconds
         for leftover in folder.glob("kinerja-*.duckdb*"):
-            if keep is None or not leftover.name.startswith(keep.name):
+            if leftover.stat().st_mtime < cutoff:
                 leftover.unlink(missing_ok=True)
 
 
@@ -53,7 +56,7 @@ def load_raw(db_path: Path, settings: Settings) -> dict[str, int]:
         con.execute("create schema if not exists raw")
         con.execute(f"create or replace table raw.emonev__realisasi ({RAW_EMONEV_COLUMNS})")
         if batches:
-            files = [str(b.rows_path) for b in batches]
+            files = [str(b.rows_path(settings.landing_dir)) for b in batches]
             con.execute(
                 "insert into raw.emonev__realisasi "
                 "select batch_id, cast(landed_at as timestamp), baris, tahun, periode, indikator_kode, "

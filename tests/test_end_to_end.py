@@ -102,7 +102,24 @@ def test_outlook_kondisi_akhir_sums_counts_and_keeps_latest_rate(published):
 def test_every_published_figure_matches_or_is_explained(published):
     settings, _ = published
     counts = dict(query(settings, "select status, count(*) from marts.rekonsiliasi_lkip group by 1"))
-    assert counts.get("COCOK", 0) >= 550
+    assert counts == {"COCOK": 553, "SELISIH": 10}
+    selisih = query(
+        settings,
+        "select tabel, ukuran, coalesce(indikator_kode, kelompok_ringkasan), tahun, periode, round(nilai_hitung, 2) "
+        "from marts.rekonsiliasi_lkip where status = 'SELISIH' order by all",
+    )
+    assert selisih == [
+        ("3.11", "CAPAIAN", "SK02", 2024, "TW4", 3076.92),
+        ("3.11", "RATA_RATA", "PERKIN", 2024, "TW3", 102.42),
+        ("3.12", "CAPAIAN", "SK02", 2024, "TAHUNAN", 3076.92),
+        ("3.12", "RATA_RATA", "PERKIN", 2023, "TAHUNAN", 100.95),
+        ("3.2", "CAPAIAN", "SK02", 2024, "TAHUNAN", 3076.92),
+        ("3.5", "CAPAIAN", "KSD07", 2023, "TAHUNAN", 99.67),
+        ("3.5", "RATA_RATA", "KSD", 2023, "TAHUNAN", 99.96),
+        ("3.6", "CAPAIAN", "PRG07", 2024, "TAHUNAN", 113.11),
+        ("3.6", "RATA_RATA", "PROGRAM", 2023, "TAHUNAN", 106.15),
+        ("3.6", "RATA_RATA", "PROGRAM", 2024, "TAHUNAN", 106.44),
+    ]
     unexplained = query(
         settings,
         "select tabel, baris, kolom from marts.rekonsiliasi_lkip where status <> 'COCOK' "
@@ -119,13 +136,40 @@ def test_every_published_figure_matches_or_is_explained(published):
     assert sdi == ("SELISIH", 3076.9)
 
 
+MARTS = ("capaian_indikator", "ringkasan_capaian", "outlook_sasaran_strategis", "rekonsiliasi_lkip")
+
+
 def test_rerun_on_the_same_inbox_is_a_no_op_with_identical_marts(published, home_copy):
     settings = home_copy
-    before = query(settings, "select * from marts.capaian_indikator order by all")
-    batches_before = sorted(p.name for p in settings.landing_dir.rglob("batch.json"))
+    before = {m: query(settings, f"select * from marts.{m} order by all") for m in MARTS}
+    batches_before = sorted(str(p.parent.relative_to(settings.landing_dir)) for p in settings.landing_dir.rglob("batch.json"))
+    assert len(batches_before) == 2
+    serving_before = file_sha256(settings.serving_db)
     result = pipeline.run(settings)
     assert result.landed == [] and result.unchanged == 2
-    assert query(settings, "select * from marts.capaian_indikator order by all") == before
-    assert sorted(p.name for p in settings.landing_dir.rglob("batch.json")) == batches_before
+    assert file_sha256(settings.serving_db) != serving_before  # a new build was published ...
+    assert {m: query(settings, f"select * from marts.{m} order by all") for m in MARTS} == before  # ... with identical marts
+    assert sorted(str(p.parent.relative_to(settings.landing_dir)) for p in settings.landing_dir.rglob("batch.json")) == batches_before
     assert (settings.exports_dir / "capaian_indikator.parquet").exists()
-    assert file_sha256(settings.serving_db)  # the serving file is a complete, readable DuckDB file
+
+
+def test_files_of_one_run_land_in_delivery_order_so_the_latest_delivery_wins(tmp_path):
+    import os
+
+    from kinerja.config import Settings
+
+    inbox = tmp_path / "inbox" / "emonev"
+    inbox.mkdir(parents=True)
+    header = "tahun,periode,indikator_kode,realisasi\n"
+    (inbox / "b_asli.csv").write_text(header + "2024,TAHUNAN,SK09,93.46\n")
+    (inbox / "a_koreksi.csv").write_text(header + "2024,TAHUNAN,SK09,71\n")
+    os.utime(inbox / "b_asli.csv", ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    os.utime(inbox / "a_koreksi.csv", ns=(2_000_000_000_000_000_000, 2_000_000_000_000_000_000))
+    settings = Settings.from_env(home=tmp_path / "home", inbox=tmp_path / "inbox")
+    result = pipeline.run(settings)
+    assert len(result.landed) == 2
+    (realisasi,) = query(
+        settings,
+        "select realisasi from marts.capaian_indikator where indikator_kode = 'SK09' and periode = 'TAHUNAN' and jenis_target = 'PERKIN'",
+    )[0:1][0]
+    assert realisasi == 71.0

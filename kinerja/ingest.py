@@ -32,12 +32,15 @@ class IngestReport:
 
 
 def _inbox_files(inbox: Path, source: str, suffixes: tuple[str, ...]) -> list[Path]:
+    """Files of one source in delivery order (modification time, then name): when two files of one
+    run carry the same indicator and period, the one delivered last lands last and wins."""
     folder = inbox / source
     if not folder.is_dir():
         return []
-    return sorted(
+    files = [
         p for p in folder.iterdir() if p.is_file() and not p.is_symlink() and p.suffix.lower() in suffixes and not p.name.startswith(".")
-    )
+    ]
+    return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
 
 
 def ingest_emonev(settings: Settings, report: IngestReport, progress: Reporter = silent) -> None:

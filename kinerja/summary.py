@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 
 from kinerja.config import Settings
@@ -62,7 +60,3 @@ def summarize(settings: Settings) -> str:
     lines.append(f"  Warehouse: {settings.serving_db}")
     lines.append(f"  Exports  : {settings.exports_dir}")
     return "\n".join(lines)
-
-
-def serving_exists(path: Path) -> bool:
-    return path.exists()

@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from kinerja import pipeline
+from kinerja.publish import PUBLIC_MARTS as MARTS
 
 from .conftest import file_sha256
 
@@ -136,9 +137,6 @@ def test_every_published_figure_matches_or_is_explained(published):
     assert sdi == ("SELISIH", 3076.9)
 
 
-MARTS = ("capaian_indikator", "ringkasan_capaian", "outlook_sasaran_strategis", "rekonsiliasi_lkip")
-
-
 def test_rerun_on_the_same_inbox_is_a_no_op_with_identical_marts(published, home_copy):
     settings = home_copy
     before = {m: query(settings, f"select * from marts.{m} order by all") for m in MARTS}
@@ -168,8 +166,8 @@ def test_files_of_one_run_land_in_delivery_order_so_the_latest_delivery_wins(tmp
     settings = Settings.from_env(home=tmp_path / "home", inbox=tmp_path / "inbox")
     result = pipeline.run(settings)
     assert len(result.landed) == 2
-    (realisasi,) = query(
+    ((realisasi,),) = query(
         settings,
         "select realisasi from marts.capaian_indikator where indikator_kode = 'SK09' and periode = 'TAHUNAN' and jenis_target = 'PERKIN'",
-    )[0:1][0]
+    )
     assert realisasi == 71.0

@@ -142,7 +142,8 @@ dijelaskan as (
     select
         berstatus.*,
         coalesce(
-            penjelasan.penjelasan,
+            -- an analyst's note explains a difference; once the figures agree it no longer applies
+            case when berstatus.status <> 'COCOK' then penjelasan.penjelasan end,
             case
                 when berstatus.status = 'COCOK' and berstatus.nilai_terbitan is null and upper(berstatus.teks_terbitan) like 'N/A%'
                     then 'Not released when the report went out: the warehouse marks it BELUM_RILIS and leaves it out of every average.'
@@ -194,26 +195,27 @@ emonev_vs_otomatis as (
 
     select
         'E-MONEV' as tabel,
-        indikator_kode || ' ' || indikator_nama as baris,
-        'Realisasi ' || periode as kolom,
+        dipilih.indikator_kode || ' ' || katalog.indikator_nama as baris,
+        'Realisasi ' || dipilih.periode as kolom,
         'REALISASI' as ukuran,
-        indikator_kode,
+        dipilih.indikator_kode,
         cast(null as varchar) as kelompok_ringkasan,
-        tahun,
-        periode,
-        cast(realisasi_emonev as varchar) as teks_terbitan,
-        realisasi_emonev as nilai_terbitan,
-        cast(realisasi as varchar) as teks_hitung,
-        realisasi as nilai_hitung,
-        realisasi - realisasi_emonev as selisih,
-        case when abs(realisasi - realisasi_emonev) <= 0.005 then 'COCOK' else 'SELISIH' end as status,
+        dipilih.tahun,
+        dipilih.periode,
+        cast(dipilih.realisasi_emonev as varchar) as teks_terbitan,
+        dipilih.realisasi_emonev as nilai_terbitan,
+        cast(dipilih.realisasi as varchar) as teks_hitung,
+        dipilih.realisasi as nilai_hitung,
+        dipilih.realisasi - dipilih.realisasi_emonev as selisih,
+        case when abs(dipilih.realisasi - dipilih.realisasi_emonev) <= 0.005 then 'COCOK' else 'SELISIH' end as status,
         case
-            when abs(realisasi - realisasi_emonev) <= 0.005 then null
-            else 'The E-Monev entry differs from the value computed from ' || sumber_data || ' (' || versi_data || '), which takes precedence.'
+            when abs(dipilih.realisasi - dipilih.realisasi_emonev) <= 0.005 then null
+            else 'The E-Monev entry differs from the value computed from ' || dipilih.sumber_data
+                || ' (' || dipilih.versi_data || '), which takes precedence.'
         end as penjelasan
-    from capaian
-    where sumber_data <> 'EMONEV' and realisasi_emonev is not null
-        and jenis_target = (select min(jenis_target) from capaian as c2 where c2.indikator_kode = capaian.indikator_kode and c2.tahun = capaian.tahun and c2.periode = capaian.periode)
+    from {{ ref('int_realisasi_dipilih') }} as dipilih
+    inner join katalog on katalog.indikator_kode = dipilih.indikator_kode
+    where dipilih.sumber_data <> 'EMONEV' and dipilih.realisasi_emonev is not null
 
 )
 

@@ -69,7 +69,7 @@ kondisi as (
     select
         indikator_kode,
         tahun,
-        sum(realisasi) as jumlah_realisasi,
+        cast(sum(cast(realisasi as decimal(38, 6))) as double) as jumlah_realisasi,
         max(case when urutan_terbaru = 1 then realisasi end) as realisasi_terbaru,
         max(case when urutan_terbaru = 1 then tahun_data end) as tahun_realisasi_terbaru
     from riwayat

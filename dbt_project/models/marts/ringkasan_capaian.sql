@@ -67,7 +67,13 @@ rata_rata as (
         tahun,
         periode,
         jenis_target,
-        avg(case when status_data = 'TERSEDIA' then capaian_dihitung_persen end) as rata_rata_capaian_persen,
+        -- summed as DECIMAL: a float sum depends on the order of aggregation, and a re-run must
+        -- give identical figures
+        cast(
+            sum(case when status_data = 'TERSEDIA' then cast(capaian_dihitung_persen as decimal(38, 12)) end)
+            / nullif(sum(case when status_data = 'TERSEDIA' then 1 else 0 end), 0)
+            as double
+        ) as rata_rata_capaian_persen,
         cast(count(*) as bigint) as jumlah_indikator,
         cast(sum(case when status_data = 'TERSEDIA' then 1 else 0 end) as bigint) as jumlah_dihitung,
         cast(sum(case when status_data = 'BELUM_RILIS' then 1 else 0 end) as bigint) as jumlah_belum_rilis

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from kinerja.config import Settings
 from kinerja.errors import PipelineError
@@ -39,6 +41,73 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from kinerja import pipeline
+
+    settings = _settings(args)
+    try:
+        path = pipeline.rebuild_as_of(settings, args.as_of, Path(args.output) if args.output else None, stderr_reporter())
+    except PipelineError as exc:
+        print(f"kinerja rebuild FAILED: {exc}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def _bps_key() -> str | None:
+    key = os.environ.get("KINERJA_BPS_KEY")
+    if not key:
+        print("kinerja bps: set KINERJA_BPS_KEY to your BPS WebAPI key (https://webapi.bps.go.id/developer/)", file=sys.stderr)
+    return key
+
+
+def _years(text: str | None) -> list[int] | None:
+    if not text:
+        return None
+    first, _, last = text.partition("-")
+    return list(range(int(first), int(last or first) + 1))
+
+
+def cmd_bps_poll(args: argparse.Namespace) -> int:
+    from kinerja import pipeline
+
+    key = _bps_key()
+    if not key:
+        return 2
+    settings = _settings(args)
+    try:
+        result = pipeline.poll_bps(settings, key, _years(args.years), publish=not args.no_publish, progress=stderr_reporter())
+    except PipelineError as exc:
+        print(f"kinerja bps poll FAILED: {exc}", file=sys.stderr)
+        return 1
+    if result.new_release:
+        print(
+            f"new BPS release: {result.changed} new or revised figure(s) landed as {result.batch.batch_id}"
+            + ("" if args.no_publish else "; warehouse rebuilt and published")
+        )
+    else:
+        print(f"no new BPS release ({result.requests} request(s), {result.rows} figure(s) unchanged)")
+    return 0
+
+
+def cmd_bps_variabel(args: argparse.Namespace) -> int:
+    from ingestion.bps.client import BpsClient
+    from ingestion.bps.config import load_config
+    from ingestion.bps.errors import BpsError
+
+    key = _bps_key()
+    if not key:
+        return 2
+    try:
+        found = BpsClient(key, load_config()).variables(args.domain, args.cari)
+    except BpsError as exc:
+        print(f"kinerja bps variabel FAILED: {exc}", file=sys.stderr)
+        return 1
+    for item in found:
+        print(f"{item.get('var_id', item.get('val', '?'))}\t{item.get('title', item.get('label', ''))}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kinerja",
@@ -46,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--inbox", help="folder with source files, one subfolder per source (emonev/); default $KINERJA_INBOX or the bundled sample_inbox/"
+        "--inbox", help="folder with source files, one subfolder per source (emonev/, bps/); default $KINERJA_INBOX or the bundled sample_inbox/"
     )
     common.add_argument(
         "--home", help="folder for landing/, quarantine/, warehouse/ and state/; default $KINERJA_HOME or the project folder"
@@ -58,6 +127,26 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
     summ = sub.add_parser("summary", parents=[common], help="print the summary of the published warehouse")
     summ.set_defaults(func=cmd_summary)
+    rebuild = sub.add_parser(
+        "rebuild", parents=[common], help="build the figures as published at a past date (only batches landed by then) into a separate file"
+    )
+    rebuild.add_argument("--as-of", required=True, help="date (2025-01-31, end of that day UTC) or UTC time (2025-01-31T08:00:00)")
+    rebuild.add_argument("--output", help="file to write; default warehouse/as_of/kinerja-as-of-<time>.duckdb")
+    rebuild.set_defaults(func=cmd_rebuild)
+    bps = sub.add_parser("bps", help="BPS WebAPI: poll for a new PDRB release, list variables")
+    bps_sub = bps.add_subparsers(dest="bps_command", required=True)
+    poll = bps_sub.add_parser(
+        "poll", parents=[common], help="ask BPS for the configured variables; land and publish only if a figure is new or revised"
+    )
+    poll.add_argument(
+        "--years", help="years to ask for, e.g. 2019-2024 (backfill, in calls of 2 years); default the two a release can touch"
+    )
+    poll.add_argument("--no-publish", action="store_true", help="only land the release; do not build and publish")
+    poll.set_defaults(func=cmd_bps_poll)
+    var = bps_sub.add_parser("variabel", help="list a domain's BPS variables, to find the ids for ingestion/bps/bps.toml")
+    var.add_argument("--domain", required=True, help="BPS domain code, e.g. 3100 (DKI Jakarta) or 0000 (Indonesia)")
+    var.add_argument("--cari", help="keyword, e.g. PDRB")
+    var.set_defaults(func=cmd_bps_variabel)
     return parser
 
 

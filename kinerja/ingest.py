@@ -31,7 +31,7 @@ class IngestReport:
         }
 
 
-def _inbox_files(inbox: Path, source: str, suffixes: tuple[str, ...]) -> list[Path]:
+def inbox_files(inbox: Path, source: str, suffixes: tuple[str, ...]) -> list[Path]:
     """Files of one source in delivery order (modification time, then name): when two files of one
     run carry the same indicator and period, the one delivered last lands last and wins."""
     folder = inbox / source
@@ -44,7 +44,7 @@ def _inbox_files(inbox: Path, source: str, suffixes: tuple[str, ...]) -> list[Pa
 
 
 def ingest_emonev(settings: Settings, report: IngestReport, progress: Reporter = silent) -> None:
-    files = _inbox_files(settings.inbox, emonev.SOURCE, (".csv",))
+    files = inbox_files(settings.inbox, emonev.SOURCE, (".csv",))
     progress(f"ingest: {len(files)} E-Monev file(s) in {settings.inbox / emonev.SOURCE}")
     codes: list[str] | None = None
     for path in files:
@@ -70,8 +70,11 @@ def ingest_emonev(settings: Settings, report: IngestReport, progress: Reporter =
 
 def ingest(settings: Settings, progress: Reporter = silent) -> IngestReport:
     """Land every new inbox file; raise PipelineError if any file was rejected."""
+    from kinerja import bps
+
     report = IngestReport()
     ingest_emonev(settings, report, progress)
+    bps.ingest_files(settings, report, progress)
     if report.rejected:
         details = "\n\n".join(str(e) for e in report.rejected)
         raise PipelineError(

@@ -8,10 +8,12 @@ warehouse exactly as it was.
 from __future__ import annotations
 
 import fcntl
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from kinerja import ingest as ingest_step
 from kinerja import publish as publish_step
@@ -63,3 +65,39 @@ def run(settings: Settings, progress: Reporter = silent) -> RunResult:
         summary=text,
         seconds=time.monotonic() - started,
     )
+
+
+def build_and_publish(settings: Settings, progress: Reporter = silent) -> str:
+    """Build from the landing zone and publish; the caller holds the run lock."""
+    build_file = warehouse.build(settings, warehouse.new_run_id(), progress)
+    return str(publish_step.publish(settings, build_file, progress))
+
+
+def rebuild_as_of(settings: Settings, as_of: str, output: Path | None = None, progress: Reporter = silent) -> Path:
+    """Build the warehouse from only the batches landed up to ``as_of`` (a date or UTC time) into a
+    separate file: the figures as they were published then. The serving warehouse is not touched."""
+    cutoff = warehouse.as_of_cutoff(as_of)
+    target = output or settings.warehouse_dir / "as_of" / f"kinerja-as-of-{cutoff[:19].replace(':', '')}.duckdb"
+    with run_lock(settings):
+        progress(f"rebuild: batches landed up to {cutoff}")
+        build_file = warehouse.build(settings, warehouse.new_run_id(), progress, as_of=cutoff)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(build_file, target)
+    progress(f"rebuild: written to {target} (the serving warehouse was not changed)")
+    return target
+
+
+def poll_bps(settings: Settings, key: str, years: list[int] | None = None, publish: bool = True, progress: Reporter = silent):
+    """Poll the BPS WebAPI; when a new or revised release landed, build and publish (CLI driver;
+    under Airflow the build DAG runs on the Asset event instead). Returns the PollResult."""
+    from ingestion.bps.errors import BpsError
+    from kinerja import bps
+
+    with run_lock(settings):
+        try:
+            result = bps.poll(settings, key, years=years, progress=progress)
+        except BpsError as exc:
+            raise PipelineError(f"BPS poll failed, nothing was loaded and the serving warehouse was not changed:\n{exc}") from None
+        if result.new_release and publish:
+            build_and_publish(settings, progress)
+    return result

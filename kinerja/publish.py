@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -17,7 +18,7 @@ import duckdb
 from kinerja.config import Settings
 from kinerja.progress import Reporter, silent
 
-PUBLIC_MARTS = ("capaian_indikator", "ringkasan_capaian", "outlook_sasaran_strategis", "rekonsiliasi_lkip")
+PUBLIC_MARTS = ("capaian_indikator", "ringkasan_capaian", "outlook_sasaran_strategis", "perbandingan_nasional", "rekonsiliasi_lkip")
 
 
 def _fsync_dir(path: Path) -> None:
@@ -35,7 +36,7 @@ def export_parquet(db_path: Path, target_dir: Path) -> list[Path]:
     con = duckdb.connect(str(db_path), read_only=True)
     written = []
     try:
-        for mart in PUBLIC_MARTS:
+        for mart in (*PUBLIC_MARTS, CHANGE_LOG):
             out = staging / f"{mart}.parquet"
             con.execute(f"copy (select * from marts.{mart}) to '{out}' (format parquet)")
             written.append(target_dir / out.name)
@@ -50,11 +51,96 @@ def export_parquet(db_path: Path, target_dir: Path) -> list[Path]:
     return written
 
 
+CHANGE_LOG = "log_perubahan"
+_LOG_COLUMNS = """
+    dipublikasikan_pada timestamp, run_id varchar, objek varchar, kode varchar, nama varchar,
+    tahun integer, periode varchar, jenis_target varchar, jenis_perubahan varchar,
+    nilai_lama double, nilai_baru double, capaian_lama double, capaian_baru double,
+    status_lama varchar, status_baru varchar, versi_data_lama varchar, versi_data_baru varchar
+"""
+_DIFF = """
+    insert into marts.log_perubahan
+    select
+        cast(? as timestamp), ?, '{objek}', coalesce(b.{kode}, l.{kode}), {nama},
+        coalesce(b.tahun, l.tahun), coalesce(b.periode, l.periode), coalesce(b.jenis_target, l.jenis_target),
+        case when l.{kode} is null then 'BARU' when b.{kode} is null then 'DIHAPUS' else 'BERUBAH' end,
+        l.{nilai}, b.{nilai}, {capaian_l}, {capaian_b}, l.{status}, b.{status}, {versi_l}, {versi_b}
+    from marts.{objek} as b
+    full outer join lama.marts.{objek} as l
+        on l.{kode} = b.{kode} and l.tahun = b.tahun and l.periode = b.periode and l.jenis_target = b.jenis_target
+    where l.{kode} is null or b.{kode} is null
+        or l.{nilai} is distinct from b.{nilai} or l.{status} is distinct from b.{status} {extra}
+    order by 4, 6, 7, 8
+"""
+
+
+def record_changes(build_file: Path, serving: Path, run_id: str) -> int:
+    """Write ``marts.log_perubahan`` into the build: the previous publish's log plus what moved
+    since (indicator and average rows: old and new value, capaian and status). Returns how many
+    changes this publish adds; 0 for the first publish."""
+    published_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    con = duckdb.connect(str(build_file))
+    try:
+        con.execute(f"create or replace table marts.{CHANGE_LOG} ({_LOG_COLUMNS})")
+        if not serving.exists():
+            return 0
+        before = 0
+        con.execute(f"attach '{serving}' as lama (read_only)")
+        try:
+            has_log = con.execute(
+                "select count(*) from duckdb_tables() where database_name = 'lama' and schema_name = 'marts' and table_name = ?",
+                [CHANGE_LOG],
+            ).fetchone()[0]
+            if has_log:
+                con.execute(f"insert into marts.{CHANGE_LOG} select * from lama.marts.{CHANGE_LOG}")
+                before = con.execute(f"select count(*) from marts.{CHANGE_LOG}").fetchone()[0]
+            con.execute(
+                _DIFF.format(
+                    objek="capaian_indikator",
+                    kode="indikator_kode",
+                    nama="coalesce(b.indikator_nama, l.indikator_nama)",
+                    nilai="realisasi",
+                    capaian_l="l.capaian_persen",
+                    capaian_b="b.capaian_persen",
+                    status="status_data",
+                    versi_l="l.versi_data",
+                    versi_b="b.versi_data",
+                    extra="or l.capaian_persen is distinct from b.capaian_persen",
+                ),
+                [published_at, run_id],
+            )
+            con.execute(
+                _DIFF.format(
+                    objek="ringkasan_capaian",
+                    kode="kelompok_ringkasan",
+                    nama="'rata-rata capaian'",
+                    nilai="rata_rata_capaian_persen",
+                    capaian_l="l.rata_rata_capaian_persen",
+                    capaian_b="b.rata_rata_capaian_persen",
+                    status="kriteria",
+                    versi_l="null",
+                    versi_b="null",
+                    extra="or l.jumlah_dihitung is distinct from b.jumlah_dihitung",
+                ),
+                [published_at, run_id],
+            )
+        finally:
+            con.execute("detach lama")
+        added = con.execute(f"select count(*) from marts.{CHANGE_LOG}").fetchone()[0] - before
+        con.execute("checkpoint")
+        return added
+    finally:
+        con.close()
+
+
 def publish(settings: Settings, build_file: Path, progress: Reporter = silent) -> Path:
     """Move a finished build into place as the serving warehouse; return the serving path."""
     if not build_file.exists():
         raise FileNotFoundError(f"build file {build_file} does not exist; run the build step first")
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    run_id = build_file.stem.removeprefix("kinerja-")
+    changes = record_changes(build_file, settings.serving_db, run_id)
+    progress(f"publish: {changes} change(s) since the previous publish recorded in marts.{CHANGE_LOG}")
     wal = build_file.with_name(build_file.name + ".wal")
     if wal.exists():
         raise RuntimeError(f"build file {build_file} still has a write-ahead log; it was not closed cleanly")

@@ -13,16 +13,23 @@ import re
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
+from ingestion import bps as bps_source
 from ingestion import emonev
 from kinerja import landing
 from kinerja.config import DBT_PROJECT_DIR, Settings
 from kinerja.errors import PipelineError
 from kinerja.progress import Reporter, silent
 
+RAW_BPS_COLUMNS = (
+    "batch_id varchar, landed_at timestamp, baris integer, domain varchar, var_id integer, harga varchar, "
+    "vervar_kode varchar, uraian varchar, seri varchar, tahun integer, periode varchar, nilai decimal(38, 6), "
+    "catatan varchar, status_angka varchar"
+)
 RAW_EMONEV_COLUMNS = (
     "batch_id varchar, landed_at timestamp, baris integer, tahun integer, periode varchar, "
     "indikator_kode varchar, realisasi decimal(38, 6), keterangan varchar"
@@ -48,19 +55,48 @@ def remove_stale_builds(settings: Settings, older_than_seconds: float = 6 * 3600
                 leftover.unlink(missing_ok=True)
 
 
-def load_raw(db_path: Path, settings: Settings) -> dict[str, int]:
-    """Create raw.* in the build file from every landed batch."""
-    batches = landing.landed_batches(settings.landing_dir, emonev.SOURCE, emonev.ENTITY)
+def as_of_cutoff(text: str) -> str:
+    """``2025-01-31`` (end of that day, UTC) or ``2025-01-31T08:00:00`` -> a landed_at bound."""
+    text = text.strip().rstrip("Z")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise PipelineError(f"--as-of {text!r} is not a date (2025-01-31) or a UTC time (2025-01-31T08:00:00)") from None
+    if len(text) <= 10:
+        moment = moment.replace(hour=23, minute=59, second=59, microsecond=999999)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _batches(settings: Settings, source: str, entity: str, as_of: str | None) -> list[landing.Batch]:
+    batches = landing.landed_batches(settings.landing_dir, source, entity)
+    return [b for b in batches if as_of is None or b.landed_at <= as_of]
+
+
+def load_raw(db_path: Path, settings: Settings, as_of: str | None = None) -> dict[str, int]:
+    """Create raw.* in the build file from every landed batch (or those landed up to ``as_of``)."""
+    emonev_batches = _batches(settings, emonev.SOURCE, emonev.ENTITY, as_of)
+    bps_batches = _batches(settings, bps_source.SOURCE, bps_source.ENTITY, as_of)
+    batches = emonev_batches + bps_batches
     con = duckdb.connect(str(db_path))
     try:
         con.execute("create schema if not exists raw")
         con.execute(f"create or replace table raw.emonev__realisasi ({RAW_EMONEV_COLUMNS})")
-        if batches:
-            files = [str(b.rows_path(settings.landing_dir)) for b in batches]
+        if emonev_batches:
+            files = [str(b.rows_path(settings.landing_dir)) for b in emonev_batches]
             con.execute(
                 "insert into raw.emonev__realisasi "
                 "select batch_id, cast(landed_at as timestamp), baris, tahun, periode, indikator_kode, "
                 "cast(realisasi as decimal(38, 6)), keterangan from read_parquet(?, union_by_name = true, hive_partitioning = false)",
+                [files],
+            )
+        con.execute(f"create or replace table raw.bps__pdrb ({RAW_BPS_COLUMNS})")
+        if bps_batches:
+            files = [str(b.rows_path(settings.landing_dir)) for b in bps_batches]
+            con.execute(
+                "insert into raw.bps__pdrb "
+                "select batch_id, cast(landed_at as timestamp), baris, domain, cast(var_id as integer), harga, "
+                "cast(vervar_kode as varchar), uraian, seri, tahun, periode, cast(nilai as decimal(38, 6)), catatan, status_angka "
+                "from read_parquet(?, union_by_name = true, hive_partitioning = false)",
                 [files],
             )
         con.execute(
@@ -71,7 +107,7 @@ def load_raw(db_path: Path, settings: Settings) -> dict[str, int]:
             "insert into raw.pipeline__batch values (?, ?, ?, ?, ?, ?, ?)",
             [(b.batch_id, b.source, b.entity, b.original_name, b.sha256, b.landed_at, b.row_count) for b in batches],
         )
-        counts = {"raw.emonev__realisasi": con.execute("select count(*) from raw.emonev__realisasi").fetchone()[0]}
+        counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("raw.emonev__realisasi", "raw.bps__pdrb")}
     finally:
         con.close()
     return counts
@@ -126,12 +162,14 @@ def run_dbt(db_path: Path, settings: Settings, progress: Reporter = silent, comm
     progress(f"dbt {command[0]}: done in {time.monotonic() - started:.1f} s")
 
 
-def build(settings: Settings, run_id: str, progress: Reporter = silent) -> Path:
-    """Build a complete warehouse into a new file and return its path."""
+def build(settings: Settings, run_id: str, progress: Reporter = silent, as_of: str | None = None) -> Path:
+    """Build a complete warehouse into a new file and return its path. With ``as_of`` (a landed_at
+    bound from :func:`as_of_cutoff`) only the batches landed by then are used: the figures as the
+    warehouse would have published them at that moment."""
     path = build_path(settings, run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_builds(settings)
-    counts = load_raw(path, settings)
+    counts = load_raw(path, settings, as_of)
     progress("build: raw loaded from the landing zone (" + ", ".join(f"{k} {v} rows" for k, v in counts.items()) + ")")
     run_dbt(path, settings, progress)
     con = duckdb.connect(str(path))

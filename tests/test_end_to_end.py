@@ -103,7 +103,8 @@ def test_outlook_kondisi_akhir_sums_counts_and_keeps_latest_rate(published):
 def test_every_published_figure_matches_or_is_explained(published):
     settings, _ = published
     counts = dict(query(settings, "select status, count(*) from marts.rekonsiliasi_lkip group by 1"))
-    assert counts == {"COCOK": 553, "SELISIH": 10}
+    # 571 published cells (tabel 3.14's eight BPS cells included) + 4 E-Monev entries now computed from BPS
+    assert counts == {"COCOK": 565, "SELISIH": 10}
     selisih = query(
         settings,
         "select tabel, ukuran, coalesce(indikator_kode, kelompok_ringkasan), tahun, periode, round(nilai_hitung, 2) "
@@ -128,7 +129,7 @@ def test_every_published_figure_matches_or_is_explained(published):
     )
     assert unexplained == []
     tables = {t for (t,) in query(settings, "select distinct tabel from marts.rekonsiliasi_lkip")}
-    assert tables == {"3.2", "3.5", "3.6", "3.11", "3.12", "3.13"}
+    assert tables == {"3.2", "3.5", "3.6", "3.11", "3.12", "3.13", "3.14", "E-MONEV"}
     (sdi,) = query(
         settings,
         "select status, round(nilai_hitung, 1) from marts.rekonsiliasi_lkip where tabel = '3.2' "
@@ -141,10 +142,10 @@ def test_rerun_on_the_same_inbox_is_a_no_op_with_identical_marts(published, home
     settings = home_copy
     before = {m: query(settings, f"select * from marts.{m} order by all") for m in MARTS}
     batches_before = sorted(str(p.parent.relative_to(settings.landing_dir)) for p in settings.landing_dir.rglob("batch.json"))
-    assert len(batches_before) == 2
+    assert len(batches_before) == 2 + 12  # two E-Monev files, twelve BPS answers
     serving_before = file_sha256(settings.serving_db)
     result = pipeline.run(settings)
-    assert result.landed == [] and result.unchanged == 2
+    assert result.landed == [] and result.unchanged == 14
     assert file_sha256(settings.serving_db) != serving_before  # a new build was published ...
     assert {m: query(settings, f"select * from marts.{m} order by all") for m in MARTS} == before  # ... with identical marts
     assert sorted(str(p.parent.relative_to(settings.landing_dir)) for p in settings.landing_dir.rglob("batch.json")) == batches_before

@@ -15,9 +15,40 @@ with emonev as (
 
 ),
 
+-- Annual BPS values of the agency's own region, within the indicator's Renstra period. The
+-- LKIP's TW IV column is the position at year end, so where the Perkin sets a TW IV target it
+-- takes the annual figure too. Quarterly y-on-y values go to marts.perbandingan_nasional.
+bps as (
+
+    select
+        bps.indikator_kode,
+        bps.tahun,
+        lkip.periode,
+        bps.nilai as realisasi,
+        'BPS' as sumber_data,
+        bps.versi_data,
+        1 as prioritas
+    from {{ ref('int_bps_indikator') }} as bps
+    inner join {{ ref('renstra_periode') }} as renstra
+        on renstra.indikator_kode = bps.indikator_kode
+        and bps.tahun between renstra.tahun_awal and renstra.tahun_akhir
+    cross join (select 'TAHUNAN' as periode union all select 'TW4' as periode) as lkip
+    where bps.peran_domain = 'DAERAH' and bps.periode = 'TAHUNAN'
+        and (
+            lkip.periode = 'TAHUNAN'
+            or exists (
+                select 1 from {{ ref('target_indikator') }} as target
+                where target.indikator_kode = bps.indikator_kode and target.tahun = bps.tahun and target.periode = 'TW4'
+            )
+        )
+
+),
+
 semua_sumber as (
 
     select * from emonev
+    union all
+    select * from bps
 
 ),
 

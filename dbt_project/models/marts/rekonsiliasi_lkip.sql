@@ -38,6 +38,12 @@ katalog as (
 
 ),
 
+nasional as (
+
+    select * from {{ ref('perbandingan_nasional') }}
+
+),
+
 -- What the report's own printed target and realisasi give, to tell a wrong printed capaian
 -- from a difference in the data.
 dari_baris_terbitan as (
@@ -83,6 +89,8 @@ dibandingkan as (
                     when 'TARGET_AKHIR_PERIODE' then outlook.target_akhir_periode
                     when 'CAPAIAN_AKHIR_PERIODE' then outlook.capaian_akhir_periode_persen
                 end
+            when terbitan.ukuran = 'NILAI_DAERAH' then nasional.nilai_daerah
+            when terbitan.ukuran = 'NILAI_NASIONAL' then nasional.nilai_nasional
             when terbitan.ukuran = 'TARGET' then capaian.target
             when terbitan.ukuran = 'REALISASI' then capaian.realisasi
             when terbitan.ukuran = 'CAPAIAN' then capaian.capaian_persen
@@ -90,6 +98,8 @@ dibandingkan as (
         end as nilai_hitung,
         case when terbitan.ukuran = 'KRITERIA' then ringkasan.kriteria end as kriteria_hitung,
         capaian.status_data,
+        katalog.sumber_data as sumber_katalog,
+        coalesce(capaian.versi_data, nasional.versi_data_daerah) as versi_data,
         ringkasan.jumlah_dihitung,
         dari_baris_terbitan.capaian_dari_baris_terbitan,
         dari_baris_terbitan.target_terbitan,
@@ -107,6 +117,12 @@ dibandingkan as (
     left join outlook
         on outlook.indikator_kode = terbitan.indikator_kode
         and outlook.tahun = terbitan.tahun
+    left join nasional
+        on nasional.indikator_kode = terbitan.indikator_kode
+        and nasional.tahun = terbitan.tahun
+        and nasional.periode = terbitan.periode
+        and terbitan.tabel = '3.14'
+    left join katalog on katalog.indikator_kode = terbitan.indikator_kode
     left join dari_baris_terbitan
         on dari_baris_terbitan.tabel = terbitan.tabel
         and dari_baris_terbitan.indikator_kode = terbitan.indikator_kode
@@ -137,6 +153,16 @@ berstatus as (
 
 ),
 
+-- Indicators the report printed as N/A that now have a realisasi (a release landed since).
+dirilis_kemudian as (
+
+    select tahun, count(distinct indikator_kode) as jumlah, string_agg(distinct indikator_kode, ', ' order by indikator_kode) as kode
+    from berstatus
+    where ukuran = 'REALISASI' and upper(teks_terbitan) like 'N/A%' and nilai_hitung is not null
+    group by tahun
+
+),
+
 dijelaskan as (
 
     select
@@ -150,6 +176,16 @@ dijelaskan as (
                 when berstatus.status = 'COCOK' and berstatus.nilai_terbitan is null
                     then 'No target that year (' || berstatus.teks_terbitan || '): no row in the warehouse either.'
                 when berstatus.status = 'COCOK' then null
+                when berstatus.nilai_terbitan is null and upper(berstatus.teks_terbitan) like 'N/A%' and berstatus.nilai_hitung is not null
+                    then 'Published N/A: the data was not released when the report went out; computed since from '
+                        || coalesce(berstatus.sumber_katalog, 'its source') || coalesce(' (' || berstatus.versi_data || ')', '') || '.'
+                when berstatus.sumber_katalog = 'BPS'
+                    then 'Uses BPS data released after the report went out' || coalesce(' (' || berstatus.versi_data || ')', '')
+                        || ': periods then N/A now have values, and BPS revises earlier years in each release.'
+                when berstatus.ukuran = 'RATA_RATA' and dirilis_kemudian.jumlah > 0
+                    and berstatus.kelompok_ringkasan in ('PERKIN', 'OUTLOOK_PERKIN', 'OUTLOOK_RENSTRA', 'OUTLOOK_AKHIR_PERIODE')
+                    then 'The average now counts ' || cast(dirilis_kemudian.jumlah as varchar) || ' indicator(s) released after the report went out ('
+                        || dirilis_kemudian.kode || '), which the report left out as N/A.'
                 when berstatus.ukuran = 'CAPAIAN' and berstatus.capaian_dari_baris_terbitan is not null
                     and abs(berstatus.capaian_dari_baris_terbitan - berstatus.nilai_hitung) < 0.0001
                     then 'The printed capaian does not follow from the printed target ' || cast(berstatus.target_terbitan as varchar)
@@ -159,6 +195,7 @@ dijelaskan as (
             'Not explained yet: check the source data and the published figure.'
         ) as penjelasan
     from berstatus
+    left join dirilis_kemudian on dirilis_kemudian.tahun = berstatus.tahun
     left join penjelasan
         on penjelasan.tabel = berstatus.tabel
         and penjelasan.ukuran = berstatus.ukuran

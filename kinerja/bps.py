@@ -1,0 +1,222 @@
+"""BPS PDRB steps: land file drops from the inbox, and poll the WebAPI for a new release.
+
+Both paths end in the same place: typed rows (``ingestion.bps``), validated by the Great
+Expectations suite ``bps__pdrb``, landed as one immutable batch (original + rows) in
+``landing/bps/pdrb/``. Every batch is a vintage: a revised figure for an earlier year arrives in
+a later batch and wins in staging, while the earlier batch stays and can be rebuilt with
+``kinerja rebuild --as-of``.
+
+A poll lands a batch only when some figure differs from the latest landed value of its key
+(domain, harga, lapangan usaha, tahun, periode): a poll that finds nothing new lands nothing,
+emits no Asset event and triggers no rebuild.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from ingestion.bps import ENTITY, SOURCE, tabel
+from ingestion.bps.answer import NotAvailable, rows_from_answer
+from ingestion.bps.client import BpsClient
+from ingestion.bps.config import BpsConfig, load_config, normalise_label
+from ingestion.bps.errors import BpsError
+from kinerja import landing, quality
+from kinerja.config import Settings
+from kinerja.errors import InputFileError, RowProblem
+from kinerja.progress import Reporter, silent
+
+SUITE = "bps__pdrb"
+BUNDLE_FORMAT = "kinerja-bps-poll/1"
+
+
+def _key(domain: str, harga: str, uraian: str, tahun: int, periode: str) -> tuple:
+    return (str(domain), harga, normalise_label(uraian), int(tahun), periode)
+
+
+def validate(rows: pd.DataFrame, config: BpsConfig, source_file: Path) -> None:
+    frame = rows.assign(nilai_angka=[None if v is None else float(v) for v in rows["nilai"]])
+    quality.validate_frame(SUITE, frame, {"domain_dikenal": [d.kode for d in config.domains]}, source_file, SOURCE)
+
+
+def parse_file(path: Path, config: BpsConfig) -> pd.DataFrame:
+    """Rows of one dropped file: a saved WebAPI answer (.json) or a table saved as CSV."""
+    if path.suffix.lower() == ".csv":
+        return tabel.parse(path, config)
+    try:
+        if path.stat().st_size > tabel.MAX_BYTES:
+            raise ValueError(f"the file is {path.stat().st_size} bytes; a BPS answer is expected under {tabel.MAX_BYTES} bytes")
+        body = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputFileError(path, [RowProblem(None, None, f"not a BPS WebAPI answer saved as JSON: {exc}")], SOURCE) from None
+    try:
+        if isinstance(body, dict) and body.get("format") == BUNDLE_FORMAT:
+            frames = [_answer_rows(a["answer"], config, path.name, a.get("domain")) for a in body.get("answers", [])]
+            frames = [f for f in frames if f is not None]
+            rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        else:
+            rows = _answer_rows(body, config, path.name, None)
+    except BpsError as exc:
+        raise InputFileError(path, [RowProblem(None, None, str(exc))], SOURCE) from None
+    if rows is None or rows.empty:
+        raise InputFileError(
+            path, [RowProblem(None, None, "BPS says no data is available in this answer (data-availability); nothing to load")], SOURCE
+        )
+    rows["baris"] = range(1, len(rows) + 1)
+    return rows
+
+
+def _answer_rows(body, config: BpsConfig, where: str, domain: str | None) -> pd.DataFrame | None:
+    result = rows_from_answer(body, config, where, domain)
+    return None if isinstance(result, NotAvailable) else result
+
+
+def ingest_files(settings: Settings, report, progress: Reporter = silent) -> None:
+    """Land every new BPS file of ``inbox/bps/`` (JSON answers, CSV tables)."""
+    from kinerja.ingest import inbox_files
+
+    files = inbox_files(settings.inbox, SOURCE, (".json", ".csv"))
+    progress(f"ingest: {len(files)} BPS file(s) in {settings.inbox / SOURCE}")
+    config = None
+    for path in files:
+        sha = landing.sha256_of(path)
+        if landing.find_landed(settings.landing_dir, SOURCE, ENTITY, sha):
+            report.unchanged.append(path)
+            progress(f"ingest: {path.name} unchanged since it was landed (sha256 {sha[:12]}), skipped")
+            continue
+        try:
+            config = config or load_config()
+            rows = parse_file(path, config)
+            progress(f"ingest: validating {path.name} ({len(rows)} rows) with Great Expectations suite {SUITE}")
+            validate(rows, config, path)
+        except InputFileError as exc:
+            kept = landing.quarantine(settings.quarantine_dir, path, str(exc))
+            report.rejected.append(exc)
+            progress(f"ingest: {path.name} REJECTED, copy kept in {kept.parent}")
+            continue
+        batch = landing.land(settings.landing_dir, SOURCE, ENTITY, path, sha, rows)
+        report.landed.append(batch)
+        progress(f"ingest: {path.name} landed as batch {batch.batch_id} ({batch.row_count} rows), a new BPS vintage")
+
+
+def latest_landed_values(settings: Settings) -> dict[tuple, Decimal | None]:
+    """The current value of every key over all landed BPS batches (latest landed wins)."""
+    batches = landing.landed_batches(settings.landing_dir, SOURCE, ENTITY)
+    latest: dict[tuple, Decimal | None] = {}
+    for batch in sorted(batches, key=lambda b: (b.landed_at, b.batch_id)):
+        rows = pd.read_parquet(batch.rows_path(settings.landing_dir), columns=["domain", "harga", "uraian", "tahun", "periode", "nilai"])
+        for domain, harga, uraian, tahun, periode, nilai in rows.itertuples(index=False):
+            if nilai is not None and nilai == nilai:
+                latest[_key(domain, harga, uraian, tahun, periode)] = Decimal(str(nilai))
+    return latest
+
+
+def changed_rows(rows: pd.DataFrame, latest: dict[tuple, Decimal | None]) -> int:
+    """How many rows carry a figure not equal to the latest landed value of their key."""
+    changed = 0
+    for domain, harga, uraian, tahun, periode, nilai in rows[["domain", "harga", "uraian", "tahun", "periode", "nilai"]].itertuples(
+        index=False
+    ):
+        if nilai is None:
+            continue
+        if latest.get(_key(domain, harga, uraian, tahun, periode)) != Decimal(str(nilai)):
+            changed += 1
+    return changed
+
+
+def poll_years(today: date | None = None) -> list[int]:
+    """The two years a release can touch: until March the year just closed and the one before
+    (the annual release revises it); from April the current year and the one before."""
+    today = today or date.today()
+    last = today.year - 1 if today.month <= 3 else today.year
+    return [last - 1, last]
+
+
+@dataclass
+class PollResult:
+    requests: int
+    answers: int
+    not_available: list[str] = field(default_factory=list)
+    rows: int = 0
+    changed: int = 0
+    batch: landing.Batch | None = None
+
+    @property
+    def new_release(self) -> bool:
+        return self.batch is not None
+
+    def as_dict(self) -> dict:
+        return {
+            "requests": self.requests,
+            "answers": self.answers,
+            "not_available": self.not_available,
+            "rows": self.rows,
+            "changed": self.changed,
+            "batch_id": self.batch.batch_id if self.batch else None,
+        }
+
+
+def poll(
+    settings: Settings,
+    key: str,
+    years: list[int] | None = None,
+    config: BpsConfig | None = None,
+    progress: Reporter = silent,
+    client: BpsClient | None = None,
+) -> PollResult:
+    """Ask BPS for every configured variable over ``years`` (default :func:`poll_years`), and land
+    one batch if any figure is new or revised. Raises a BpsError (nothing landed) on any failure."""
+    config = config or load_config()
+    client = client or BpsClient(key, config)
+    years = years or poll_years()
+    answers = []
+    for domain in config.domains:
+        for harga, var_id in domain.variabel.items():
+            progress(f"bps poll: {domain.nama} ({domain.kode}) {harga} var {var_id}, years {years[0]}-{years[-1]}")
+            answers.extend(client.data(domain.kode, var_id, years))
+    result = PollResult(requests=client.requests_made, answers=len(answers))
+    frames = []
+    for answer in answers:
+        if answer.not_available:
+            result.not_available.append(f"{answer.url}: {answer.not_available.reason}")
+            progress(f"bps poll: {answer.url} -> {answer.not_available.reason}")
+            continue
+        frames.append(rows_from_answer(answer.body, config, answer.url, answer.domain))
+    if not frames:
+        return result
+    rows = pd.concat(frames, ignore_index=True)
+    rows["baris"] = range(1, len(rows) + 1)
+    result.rows = len(rows)
+    result.changed = changed_rows(rows, latest_landed_values(settings))
+    if result.changed == 0:
+        progress(f"bps poll: {len(rows)} figures, none new or revised; nothing landed")
+        return result
+    bundle = {
+        "format": BUNDLE_FORMAT,
+        "answers": [{"domain": a.domain, "var": a.var_id, "years": list(a.years), "url": a.url, "answer": a.body} for a in answers],
+    }
+    text = json.dumps(bundle, sort_keys=True, ensure_ascii=False, indent=1)
+    with tempfile.TemporaryDirectory(prefix="bps-poll-") as tmp:
+        original = Path(tmp) / f"bps_webapi_{years[0]}-{years[-1]}.json"
+        original.write_text(text, encoding="utf-8")
+        try:
+            validate(rows, config, original)
+        except InputFileError as exc:
+            kept = landing.quarantine(settings.quarantine_dir, original, str(exc))
+            raise BpsError(f"the BPS release failed validation and was not loaded (copy in {kept.parent}):\n{exc}") from None
+        sha = landing.sha256_of(original)
+        existing = landing.find_landed(settings.landing_dir, SOURCE, ENTITY, sha)
+        result.batch = existing or landing.land(settings.landing_dir, SOURCE, ENTITY, original, sha, rows)
+    progress(f"bps poll: {result.changed} new or revised figure(s); landed batch {result.batch.batch_id}")
+    return result
+
+
+def key_from_env() -> str | None:
+    return os.environ.get("KINERJA_BPS_KEY")

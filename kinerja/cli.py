@@ -115,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--inbox", help="folder with source files, one subfolder per source (emonev/, bps/); default $KINERJA_INBOX or the bundled sample_inbox/"
+        "--inbox",
+        help="folder with source files, one subfolder per source (emonev/, bps/); default $KINERJA_INBOX or the bundled sample_inbox/",
     )
     common.add_argument(
         "--home", help="folder for landing/, quarantine/, warehouse/ and state/; default $KINERJA_HOME or the project folder"

@@ -31,6 +31,17 @@ def summarize(settings: Settings) -> str:
             [tahun],
         ).fetchall()
         rekon = dict(con.execute("select status, count(*) from marts.rekonsiliasi_lkip group by status").fetchall())
+        has_log = con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'marts' and table_name = 'log_perubahan'"
+        ).fetchone()[0]
+        changes = (
+            con.execute(
+                "select objek, kode, tahun, periode, jenis_target, status_lama, status_baru, nilai_lama, nilai_baru from marts.log_perubahan "
+                "where run_id = (select max(run_id) from marts.log_perubahan) order by objek, kode, tahun, periode, jenis_target"
+            ).fetchall()
+            if has_log
+            else []
+        )
     finally:
         con.close()
 
@@ -57,6 +68,13 @@ def summarize(settings: Settings) -> str:
         + ", ".join(f"{rekon.get(s, 0)} {s}" for s in ("COCOK", "SELISIH", "TIDAK_DAPAT_DIHITUNG"))
         + " (marts.rekonsiliasi_lkip)"
     )
+    if changes:
+        lines.append(f"  Changed in the latest publish with changes: {len(changes)} row(s) (marts.log_perubahan), e.g.")
+        shown = [c for c in changes if c[0] == "capaian_indikator" and c[4] == "PERKIN" and c[3] == "TAHUNAN"][:6]
+        for _, kode, tahun_c, periode, jenis, status_lama, status_baru, lama, baru in shown:
+            before = status_lama if lama is None else f"{lama:g}"
+            after = status_baru if baru is None else f"{baru:g}"
+            lines.append(f"    {kode} {tahun_c} {periode} {jenis}: {before} -> {after}")
     lines.append(f"  Warehouse: {settings.serving_db}")
     lines.append(f"  Exports  : {settings.exports_dir}")
     return "\n".join(lines)

@@ -85,13 +85,23 @@ def main() -> None:
         assert result.new_release
 
         rows = [
-            (f"poll, nothing new (median of {args.repeat})", poll_time, f"{quiet.requests} requests, {quiet.rows} figures compared, nothing landed"),
+            (
+                f"poll, nothing new (median of {args.repeat})",
+                poll_time,
+                f"{quiet.requests} requests, {quiet.rows} figures compared, nothing landed",
+            ),
             ("  floor: bare HTTP fetch of the same answers", floor_poll, "no parsing, no comparison"),
-            ("poll finds a release: landed (incl. GX validation)", landed, f"{result.changed} new/revised figures, batch {result.batch.batch_id}"),
+            (
+                "poll finds a release: landed (incl. GX validation)",
+                landed,
+                f"{result.changed} new/revised figures, batch {result.batch.batch_id}",
+            ),
             ("poll finds a release: refreshed marts published", refreshed, "poll + land + raw load + dbt build + publish"),
             ("  floor: rebuild + publish with nothing new", floor_rebuild, "raw load + dbt build + publish"),
         ]
-        print(f"\nBPS poll benchmark — {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}")
+        print(
+            f"\nBPS poll benchmark — {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}"
+        )
         print(f"{'step':<52} {'seconds':>8}  note")
         print("-" * 110)
         for name, seconds, note in rows:

@@ -55,13 +55,16 @@ def kinerja_bps_poll():
             conn = None
         if conn is not None:
             key = conn.password or key
-            if conn.host:
-                os.environ["KINERJA_BPS_BASE_URL"] = conn.host
+            if conn.host:  # "webapi.bps.go.id" (schema = https) or a full URL
+                base = conn.host if "://" in conn.host else f"{conn.schema or 'https'}://{conn.host}"
+                if conn.port:
+                    base = base.rstrip("/") + f":{conn.port}"
+                os.environ["KINERJA_BPS_BASE_URL"] = base if "/v1/api" in base else base.rstrip("/") + "/v1/api"
         if not key:
             raise ValueError("no BPS WebAPI key: create the Airflow connection 'kinerja_bps' (password) or set KINERJA_BPS_KEY")
         settings = Settings.from_env()
-        with run_lock(settings):
-            result = poll(settings, key, progress=stderr_reporter())
+        # network calls outside the run lock; comparing and landing inside it
+        result = poll(settings, key, progress=stderr_reporter(), lock=lambda: run_lock(settings))
         return result.as_dict() if result.new_release else None
 
     @task(outlets=[BPS_RELEASE_ASSET])

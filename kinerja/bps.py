@@ -16,8 +16,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -170,9 +172,11 @@ def poll(
     config: BpsConfig | None = None,
     progress: Reporter = silent,
     client: BpsClient | None = None,
+    lock: Callable[[], AbstractContextManager] = nullcontext,
 ) -> PollResult:
     """Ask BPS for every configured variable over ``years`` (default :func:`poll_years`), and land
-    one batch if any figure is new or revised. Raises a BpsError (nothing landed) on any failure."""
+    one batch if any figure is new or revised. Raises a BpsError (nothing landed) on any failure.
+    The network calls run outside ``lock`` (the run lock); comparing and landing run inside it."""
     config = config or load_config()
     client = client or BpsClient(key, config)
     years = years or poll_years()
@@ -194,12 +198,21 @@ def poll(
     rows = pd.concat(frames, ignore_index=True)
     rows["baris"] = range(1, len(rows) + 1)
     result.rows = len(rows)
+    with lock():
+        _compare_and_land(settings, config, years, answers, rows, result, progress)
+    return result
+
+
+def _compare_and_land(settings, config, years, answers, rows, result: PollResult, progress: Reporter) -> None:
     result.changed = changed_rows(rows, latest_landed_values(settings))
     if result.changed == 0:
         progress(f"bps poll: {len(rows)} figures, none new or revised; nothing landed")
-        return result
+        return
     bundle = {
         "format": BUNDLE_FORMAT,
+        # when it was fetched: the same answers fetched again after other figures landed in
+        # between (e.g. a CSV drop) are a new vintage again, never a re-used old batch
+        "fetched_at": datetime.now(UTC).isoformat(),
         "answers": [{"domain": a.domain, "var": a.var_id, "years": list(a.years), "url": a.url, "answer": a.body} for a in answers],
     }
     text = json.dumps(bundle, sort_keys=True, ensure_ascii=False, indent=1)
@@ -212,10 +225,8 @@ def poll(
             kept = landing.quarantine(settings.quarantine_dir, original, str(exc))
             raise BpsError(f"the BPS release failed validation and was not loaded (copy in {kept.parent}):\n{exc}") from None
         sha = landing.sha256_of(original)
-        existing = landing.find_landed(settings.landing_dir, SOURCE, ENTITY, sha)
-        result.batch = existing or landing.land(settings.landing_dir, SOURCE, ENTITY, original, sha, rows)
+        result.batch = landing.land(settings.landing_dir, SOURCE, ENTITY, original, sha, rows)
     progress(f"bps poll: {result.changed} new or revised figure(s); landed batch {result.batch.batch_id}")
-    return result
 
 
 def key_from_env() -> str | None:

@@ -68,7 +68,7 @@ def land(landing_dir: Path, source: str, entity: str, original: Path, sha256: st
     scratch.mkdir(parents=True, exist_ok=True)
     partition.mkdir(parents=True, exist_ok=True)
     batch = Batch(
-        batch_id=f"{source}-{now.strftime('%Y%m%dT%H%M%SZ')}-{sha256[:12]}",
+        batch_id=f"{source}-{now.strftime('%Y%m%dT%H%M%S%fZ')}-{sha256[:12]}",  # sorts in landing order
         source=source,
         entity=entity,
         original_name=original.name,

@@ -93,11 +93,11 @@ def poll_bps(settings: Settings, key: str, years: list[int] | None = None, publi
     from ingestion.bps.errors import BpsError
     from kinerja import bps
 
-    with run_lock(settings):
-        try:
-            result = bps.poll(settings, key, years=years, progress=progress)
-        except BpsError as exc:
-            raise PipelineError(f"BPS poll failed, nothing was loaded and the serving warehouse was not changed:\n{exc}") from None
-        if result.new_release and publish:
+    try:
+        result = bps.poll(settings, key, years=years, progress=progress, lock=lambda: run_lock(settings))
+    except BpsError as exc:
+        raise PipelineError(f"BPS poll failed, nothing was loaded and the serving warehouse was not changed:\n{exc}") from None
+    if result.new_release and publish:
+        with run_lock(settings):
             build_and_publish(settings, progress)
     return result

@@ -56,10 +56,31 @@ _LOG_COLUMNS = """
     dipublikasikan_pada timestamp, run_id varchar, objek varchar, kode varchar, nama varchar,
     tahun integer, periode varchar, jenis_target varchar, jenis_perubahan varchar,
     nilai_lama double, nilai_baru double, capaian_lama double, capaian_baru double,
-    status_lama varchar, status_baru varchar, versi_data_lama varchar, versi_data_baru varchar
+    status_lama varchar, status_baru varchar, versi_data_lama varchar, versi_data_baru varchar,
+    nilai_nasional_lama double, nilai_nasional_baru double
+"""
+# Tabel 3.14 rows: regional value in nilai_*, national value in nilai_nasional_*.
+_DIFF_NASIONAL = """
+    insert into marts.log_perubahan by name
+    select
+        cast(? as timestamp) as dipublikasikan_pada, ? as run_id, 'perbandingan_nasional' as objek,
+        coalesce(b.indikator_kode, l.indikator_kode) as kode, coalesce(b.indikator_nama, l.indikator_nama) as nama,
+        coalesce(b.tahun, l.tahun) as tahun, coalesce(b.periode, l.periode) as periode,
+        case when l.indikator_kode is null then 'BARU' when b.indikator_kode is null then 'DIHAPUS' else 'BERUBAH' end as jenis_perubahan,
+        l.nilai_daerah as nilai_lama, b.nilai_daerah as nilai_baru,
+        l.versi_data_daerah as versi_data_lama, b.versi_data_daerah as versi_data_baru,
+        l.nilai_nasional as nilai_nasional_lama, b.nilai_nasional as nilai_nasional_baru
+    from marts.perbandingan_nasional as b
+    full outer join lama.marts.perbandingan_nasional as l
+        on l.indikator_kode = b.indikator_kode and l.tahun = b.tahun and l.periode = b.periode
+    where l.indikator_kode is null or b.indikator_kode is null
+        or l.nilai_daerah is distinct from b.nilai_daerah or l.nilai_nasional is distinct from b.nilai_nasional
+    order by 4, 6, 7
 """
 _DIFF = """
-    insert into marts.log_perubahan
+    insert into marts.log_perubahan (dipublikasikan_pada, run_id, objek, kode, nama, tahun, periode, jenis_target,
+        jenis_perubahan, nilai_lama, nilai_baru, capaian_lama, capaian_baru, status_lama, status_baru,
+        versi_data_lama, versi_data_baru)
     select
         cast(? as timestamp), ?, '{objek}', coalesce(b.{kode}, l.{kode}), {nama},
         coalesce(b.tahun, l.tahun), coalesce(b.periode, l.periode), coalesce(b.jenis_target, l.jenis_target),
@@ -76,7 +97,8 @@ _DIFF = """
 
 def record_changes(build_file: Path, serving: Path, run_id: str) -> int:
     """Write ``marts.log_perubahan`` into the build: the previous publish's log plus what moved
-    since (indicator and average rows: old and new value, capaian and status). Returns how many
+    since (indicator and average rows: old and new value, capaian and status; tabel 3.14 rows:
+    old and new regional and national value). Returns how many
     changes this publish adds; 0 for the first publish."""
     published_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     con = duckdb.connect(str(build_file))
@@ -92,7 +114,7 @@ def record_changes(build_file: Path, serving: Path, run_id: str) -> int:
                 [CHANGE_LOG],
             ).fetchone()[0]
             if has_log:
-                con.execute(f"insert into marts.{CHANGE_LOG} select * from lama.marts.{CHANGE_LOG}")
+                con.execute(f"insert into marts.{CHANGE_LOG} by name select * from lama.marts.{CHANGE_LOG}")
                 before = con.execute(f"select count(*) from marts.{CHANGE_LOG}").fetchone()[0]
             con.execute(
                 _DIFF.format(
@@ -124,6 +146,11 @@ def record_changes(build_file: Path, serving: Path, run_id: str) -> int:
                 ),
                 [published_at, run_id],
             )
+            has_nasional = con.execute(
+                "select count(*) from duckdb_tables() where database_name = 'lama' and schema_name = 'marts' and table_name = 'perbandingan_nasional'"
+            ).fetchone()[0]
+            if has_nasional:
+                con.execute(_DIFF_NASIONAL, [published_at, run_id])
         finally:
             con.execute("detach lama")
         added = con.execute(f"select count(*) from marts.{CHANGE_LOG}").fetchone()[0] - before

@@ -13,7 +13,7 @@ import re
 import subprocess
 import sys
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -64,6 +64,8 @@ def as_of_cutoff(text: str) -> str:
         raise PipelineError(f"--as-of {text!r} is not a date (2025-01-31) or a UTC time (2025-01-31T08:00:00)") from None
     if len(text) <= 10:
         moment = moment.replace(hour=23, minute=59, second=59, microsecond=999999)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

@@ -29,4 +29,6 @@ def serve_release(httpserver, release: str) -> None:
     for domain in load_config().domains:
         for harga, var_id in domain.variabel.items():
             body = json.loads(answer_file(domain.kode, harga, release).read_text())
-            httpserver.expect_request(re.compile(rf".*/list/model/data/lang/ind/domain/{domain.kode}/var/{var_id}/th/.*")).respond_with_json(body)
+            httpserver.expect_request(
+                re.compile(rf".*/list/model/data/lang/ind/domain/{domain.kode}/var/{var_id}/th/.*")
+            ).respond_with_json(body)

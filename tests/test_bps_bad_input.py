@@ -28,7 +28,10 @@ BAD = {
     "null.json": ("null", ["answered null"]),
     "bad-key.json": (_answer(datacontent={**ANSWER["datacontent"], "77777": 1.5}), ["key '77777' is not vervar+var+turvar+tahun+turtahun"]),
     "negative.json": (_answer(datacontent={**ANSWER["datacontent"], "12536012331": -5}), ["row", "cannot be negative"]),
-    "pdrb_3100_adhb_bad-number.csv": (CSV.replace("Pertanian, Kehutanan, dan Perikanan\",", "Pertanian, Kehutanan, dan Perikanan\",abc", 1), ["row 4", "'abc"]),
+    "pdrb_3100_adhb_bad-number.csv": (
+        CSV.replace('Pertanian, Kehutanan, dan Perikanan",', 'Pertanian, Kehutanan, dan Perikanan",abc', 1),
+        ["row 4", "'abc"],
+    ),
     "pdrb_adhb_no-region.csv": (CSV.replace(", DKI Jakarta", ""), ["cannot tell which region"]),
     "pdrb_3100_no-years.csv": ("Lapangan Usaha,Nilai\nA. Pertanian,12\n", ["no header row with years"]),
     "pdrb_3100_no-price-basis.csv": (CSV.replace("Atas Dasar Harga Berlaku ", ""), ["Harga Berlaku", "ADHK"]),

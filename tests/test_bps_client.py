@@ -50,7 +50,9 @@ def sample_answer(domain="3100", harga="adhb", years="2023-2024"):
 
 
 def test_ok_answer_is_parsed_against_the_vocabularies(httpserver, client):
-    httpserver.expect_request(re.compile(r".*/domain/3100/var/2536/th/123;124/key/KUNCI-rahasia-9f8e7d6c5b4a/")).respond_with_json(sample_answer())
+    httpserver.expect_request(re.compile(r".*/domain/3100/var/2536/th/123;124/key/KUNCI-rahasia-9f8e7d6c5b4a/")).respond_with_json(
+        sample_answer()
+    )
     answers = client.data("3100", 2536, [2023, 2024])
     assert [a.years for a in answers] == [(2023, 2024)]
     assert "KUNCI" not in answers[0].url and answers[0].url.endswith("/th/123;124/key/***/")
@@ -109,6 +111,23 @@ def test_status_error_answer(httpserver, client):
     httpserver.expect_request(DATA).respond_with_json({"status": "Error", "message": "Invalid or expired key"})
     with pytest.raises(BpsApiError, match="Invalid or expired key"):
         client.data("3100", 2536, [2023, 2024])
+
+
+@pytest.mark.parametrize(
+    "respond",
+    [
+        lambda r: r.respond_with_json({"status": "Error", "message": f"Key {KEY} is not valid"}),
+        lambda r: r.respond_with_data(f"<html><title>Blocked {KEY}</title></html>", status=403, content_type="text/html"),
+        lambda r: r.respond_with_data("x" * 190 + KEY, status=404),
+        lambda r: r.respond_with_data("{not json " + "y" * 100 + KEY, status=200, content_type="application/json"),
+    ],
+    ids=["error-message", "html-title", "http-body-at-the-cut", "not-json"],
+)
+def test_a_key_echoed_back_by_bps_is_redacted(httpserver, client, respond):
+    respond(httpserver.expect_request(DATA))
+    with pytest.raises(Exception) as exc:  # noqa: PT011 - each shape has its own class, tested above
+        client.data("3100", 2536, [2024])
+    assert KEY not in str(exc.value) and KEY[:6] not in str(exc.value)
 
 
 def test_null_answer_is_retried_year_by_year_then_an_error(httpserver, client):
@@ -195,7 +214,9 @@ def test_a_failing_poll_lands_nothing_and_never_logs_the_key(httpserver, tmp_pat
 
 def test_connection_refused_is_retried_then_clear_and_redacted(caplog):
     config = load_config()
-    config = dataclasses.replace(config, api=dataclasses.replace(config.api, base_url="http://127.0.0.1:9/v1/api", attempts=2, timeout_seconds=2))
+    config = dataclasses.replace(
+        config, api=dataclasses.replace(config.api, base_url="http://127.0.0.1:9/v1/api", attempts=2, timeout_seconds=2)
+    )
     caplog.set_level(logging.DEBUG)
     client = BpsClient(KEY, config, sleep=lambda s: None)
     with pytest.raises(BpsConnectionError, match=r"could not be reached .*key/\*\*\*/ after 2 attempts \(ConnectionError") as exc:

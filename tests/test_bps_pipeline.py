@@ -58,12 +58,24 @@ def test_default_run_computes_2023_from_bps_and_leaves_2024_waiting(published):
         "SS07": (9.49, "TERSEDIA", "BPS"),
     }
     assert realisasi(db, 2024) == {k: (None, "BELUM_RILIS", "BPS") for k in BPS_CODES}
-    versions = {v for (v,) in query(db, "select distinct versi_data from marts.capaian_indikator where sumber_data = 'BPS' and versi_data is not null")}
+    versions = {
+        v
+        for (v,) in query(
+            db, "select distinct versi_data from marts.capaian_indikator where sumber_data = 'BPS' and versi_data is not null"
+        )
+    }
     landed = {b.batch_id for b in landed_batches(settings.landing_dir, "bps", "pdrb")}
     assert versions and versions <= landed
     # the planners' manual E-Monev entries agree with what BPS gives
-    emonev = query(db, "select indikator_kode, nilai_terbitan, nilai_hitung, status from marts.rekonsiliasi_lkip where tabel = 'E-MONEV' order by 1")
-    assert emonev == [("SS01", 11.87, 11.87, "COCOK"), ("SS02", 17.67, 17.67, "COCOK"), ("SS06", 4.49, 4.49, "COCOK"), ("SS07", 9.49, 9.49, "COCOK")]
+    emonev = query(
+        db, "select indikator_kode, nilai_terbitan, nilai_hitung, status from marts.rekonsiliasi_lkip where tabel = 'E-MONEV' order by 1"
+    )
+    assert emonev == [
+        ("SS01", 11.87, 11.87, "COCOK"),
+        ("SS02", 17.67, 17.67, "COCOK"),
+        ("SS06", 4.49, 4.49, "COCOK"),
+        ("SS07", 9.49, 9.49, "COCOK"),
+    ]
     assert perkin_average(db) == (102.36, 15, 4)
 
 
@@ -77,23 +89,35 @@ def test_table_3_14_comes_out_of_perbandingan_nasional(published):
     status = query(settings.serving_db, "select distinct status from marts.rekonsiliasi_lkip where tabel = '3.14'")
     assert status == [("COCOK",)]
     # annual 2019-2023 for both domains, quarters up to 2024 Q3; pertumbuhan needs the year before
-    assert query(settings.serving_db, "select min(tahun), max(tahun), count(*) from marts.perbandingan_nasional where periode = 'TAHUNAN'") == [(2019, 2023, 18)]
+    assert query(
+        settings.serving_db, "select min(tahun), max(tahun), count(*) from marts.perbandingan_nasional where periode = 'TAHUNAN'"
+    ) == [(2019, 2023, 18)]
 
 
-EXPECTED_CHANGES = {
-    ("capaian_indikator", kode, 2024, periode, jenis, "BELUM_RILIS", "TERSEDIA")
-    for kode in BPS_CODES
-    for periode, jenis in (("TAHUNAN", "PERKIN"), ("TAHUNAN", "RENSTRA"), ("TW4", "PERKIN"))
-} | {
-    # BPS revised 2023 Q4 of perdagangan: 2023 pertumbuhan 9.49 -> 9.57
-    ("capaian_indikator", "SS07", 2023, "TAHUNAN", "PERKIN", "TERSEDIA", "TERSEDIA"),
-    ("capaian_indikator", "SS07", 2023, "TAHUNAN", "RENSTRA", "TERSEDIA", "TERSEDIA"),
-    ("ringkasan_capaian", "PERKIN", 2024, "TAHUNAN", "PERKIN", "Sangat Tinggi", "Sangat Tinggi"),
-    ("ringkasan_capaian", "PERKIN", 2024, "TW4", "PERKIN", "Sangat Tinggi", "Sangat Tinggi"),
-    ("ringkasan_capaian", "OUTLOOK_PERKIN", 2024, "TAHUNAN", "PERKIN", "Sangat Tinggi", "Sangat Tinggi"),
-    ("ringkasan_capaian", "OUTLOOK_RENSTRA", 2024, "TAHUNAN", "RENSTRA", "Sangat Tinggi", "Sangat Tinggi"),
-    ("ringkasan_capaian", "OUTLOOK_AKHIR_PERIODE", 2024, "TAHUNAN", "RENSTRA", "Tinggi", "Tinggi"),
-}
+EXPECTED_CHANGES = (
+    {
+        ("capaian_indikator", kode, 2024, periode, jenis, "BELUM_RILIS", "TERSEDIA")
+        for kode in BPS_CODES
+        for periode, jenis in (("TAHUNAN", "PERKIN"), ("TAHUNAN", "RENSTRA"), ("TW4", "PERKIN"))
+    }
+    | {
+        # BPS revised 2023 Q4 of perdagangan: 2023 pertumbuhan 9.49 -> 9.57
+        ("capaian_indikator", "SS07", 2023, "TAHUNAN", "PERKIN", "TERSEDIA", "TERSEDIA"),
+        ("capaian_indikator", "SS07", 2023, "TAHUNAN", "RENSTRA", "TERSEDIA", "TERSEDIA"),
+        ("ringkasan_capaian", "PERKIN", 2024, "TAHUNAN", "PERKIN", "Sangat Tinggi", "Sangat Tinggi"),
+        ("ringkasan_capaian", "PERKIN", 2024, "TW4", "PERKIN", "Sangat Tinggi", "Sangat Tinggi"),
+        ("ringkasan_capaian", "OUTLOOK_PERKIN", 2024, "TAHUNAN", "PERKIN", "Sangat Tinggi", "Sangat Tinggi"),
+        ("ringkasan_capaian", "OUTLOOK_RENSTRA", 2024, "TAHUNAN", "RENSTRA", "Sangat Tinggi", "Sangat Tinggi"),
+        ("ringkasan_capaian", "OUTLOOK_AKHIR_PERIODE", 2024, "TAHUNAN", "RENSTRA", "Tinggi", "Tinggi"),
+    }
+    | {
+        # tabel 3.14: 2024 TW IV and the year are new for all four; SS07's 2023 values were revised
+        ("perbandingan_nasional", kode, 2024, periode, None, None, None)
+        for kode in BPS_CODES
+        for periode in ("TW4", "TAHUNAN")
+    }
+    | {("perbandingan_nasional", "SS07", 2023, periode, None, None, None) for periode in ("TW4", "TAHUNAN")}
+)
 
 
 def assert_later_release_published(db):
@@ -106,12 +130,23 @@ def assert_later_release_published(db):
     assert realisasi(db, 2023)["SS07"] == (9.57, "TERSEDIA", "BPS")
     assert perkin_average(db) == (99.4, 19, 0)
     outlook = dict(
-        query(db, "select kelompok_ringkasan, round(rata_rata_capaian_persen, 2) from marts.ringkasan_capaian where kelompok_ringkasan like 'OUTLOOK%' and tahun = 2024")
+        query(
+            db,
+            "select kelompok_ringkasan, round(rata_rata_capaian_persen, 2) from marts.ringkasan_capaian where kelompok_ringkasan like 'OUTLOOK%' and tahun = 2024",
+        )
     )
     assert outlook == {"OUTLOOK_PERKIN": 94.08, "OUTLOOK_RENSTRA": 96.16, "OUTLOOK_AKHIR_PERIODE": 87.31}
-    capaian = dict(query(db, "select indikator_kode, round(capaian_persen, 2) from marts.capaian_indikator where tahun = 2024 and periode = 'TAHUNAN' and jenis_target = 'PERKIN' and sumber_data = 'BPS'"))
+    capaian = dict(
+        query(
+            db,
+            "select indikator_kode, round(capaian_persen, 2) from marts.capaian_indikator where tahun = 2024 and periode = 'TAHUNAN' and jenis_target = 'PERKIN' and sumber_data = 'BPS'",
+        )
+    )
     assert capaian == {"SS01": 93.63, "SS02": 105.47, "SS06": 44.57, "SS07": 109.47}
-    kriteria = query(db, "select kriteria from marts.capaian_indikator where indikator_kode = 'SS06' and tahun = 2024 and periode = 'TAHUNAN' and jenis_target = 'PERKIN'")
+    kriteria = query(
+        db,
+        "select kriteria from marts.capaian_indikator where indikator_kode = 'SS06' and tahun = 2024 and periode = 'TAHUNAN' and jenis_target = 'PERKIN'",
+    )
     assert kriteria == [("Sangat Rendah",)]
 
 
@@ -142,9 +177,14 @@ def test_dropping_the_later_release_fills_2024_and_logs_what_moved(home_copy):
     # the planners' export of the change log
     assert (settings.exports_dir / "log_perubahan.parquet").exists()
     # reconciliation: the published N/A cells now explain themselves
-    na = query(db, "select count(*), min(penjelasan) from marts.rekonsiliasi_lkip where teks_terbitan = 'N/A' and status = 'SELISIH' and indikator_kode = 'SS01'")
+    na = query(
+        db,
+        "select count(*), min(penjelasan) from marts.rekonsiliasi_lkip where teks_terbitan = 'N/A' and status = 'SELISIH' and indikator_kode = 'SS01'",
+    )
     assert na[0][0] > 0 and na[0][1].startswith("Published N/A: the data was not released when the report went out")
-    assert query(db, "select count(*) from marts.rekonsiliasi_lkip where status <> 'COCOK' and penjelasan like 'Not explained yet%'") == [(0,)]
+    assert query(db, "select count(*) from marts.rekonsiliasi_lkip where status <> 'COCOK' and penjelasan like 'Not explained yet%'") == [
+        (0,)
+    ]
 
     # running again with nothing new changes nothing and logs nothing
     pipeline.run(settings)

@@ -157,4 +157,4 @@ def test_bps_release_triggers_the_build_dag_through_an_asset(published, tmp_path
     finally:
         con.close()
     assert rows == [("SS01", 11.61), ("SS02", 17.93), ("SS06", 3.12), ("SS07", 6.24)]
-    assert logged == 19
+    assert logged == 29  # 14 indicator rows, 5 averages, 10 rows of tabel 3.14

@@ -62,6 +62,12 @@ def status_angka_of(label: str) -> str | None:
     return {1: "sementara", 2: "sangat sementara"}.get(stars, None if stars == 0 else "sangat sangat sementara")
 
 
+def _redact(text: str) -> str:
+    from ingestion.bps.client import redact  # the keys in use are registered there
+
+    return redact(text)
+
+
 def _as_int(value: Any) -> int | None:
     try:
         return int(str(value).strip())
@@ -112,7 +118,7 @@ def check_status(answer: Any, where: str) -> NotAvailable | None:
         raise BpsAnswerError(f"{where}: expected a JSON object, got {type(answer).__name__}")
     status = str(answer.get("status", "")).strip()
     if status.lower() == "error" or (status and status.upper() != "OK"):
-        raise BpsApiError(f"{where}: BPS answered status {status!r}: {str(answer.get('message', 'no message'))[:300]}")
+        raise BpsApiError(f"{where}: BPS answered status {status!r}: {_redact(str(answer.get('message', 'no message')))[:300]}")
     availability = str(answer.get("data-availability", "available")).strip().lower()
     if availability in ("list-not-available", "not-available"):
         return NotAvailable(availability)

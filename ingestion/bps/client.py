@@ -126,6 +126,10 @@ class BpsClient:
                 self.requests_made += 1
                 log.info("BPS request %s (attempt %d/%d)", shown, attempt, api.attempts)
                 response = self.session.get(self._url(domain, var_id, years, self._key), timeout=api.timeout_seconds)
+            except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema) as exc:
+                raise BpsConnectionError(
+                    f"BPS WebAPI URL {shown} is not valid ({type(exc).__name__}); check base_url in bps.toml or the connection host"
+                ) from None
             except requests.RequestException as exc:
                 last = f"{type(exc).__name__}: {redact(str(exc))}"
             else:
@@ -150,17 +154,17 @@ class BpsClient:
             lowered = text.lower()
             if "<title>" in lowered:
                 start = lowered.index("<title>") + 7
-                title = text[start : lowered.find("</title>", start)].strip()[:100]
+                title = redact(text[start : lowered.find("</title>", start)]).strip()[:100]
             raise BpsBlockedError(
                 f"BPS answered an HTML page (HTTP {response.status_code}{', title ' + repr(title) if title else ''}) instead of JSON "
                 f"to {shown}: usually the BPS firewall blocking this client or network; check the User-Agent in bps.toml and the outbound IP"
             )
         if response.status_code >= 400:
-            raise BpsHttpError(f"BPS WebAPI answered HTTP {response.status_code} to {shown}: {redact(text[:200])}")
+            raise BpsHttpError(f"BPS WebAPI answered HTTP {response.status_code} to {shown}: {redact(text)[:200]}")
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise BpsAnswerError(f"BPS answer to {shown} is not JSON ({exc.msg} at position {exc.pos}): {redact(text[:120])!r}") from None
+            raise BpsAnswerError(f"BPS answer to {shown} is not JSON ({exc.msg} at position {exc.pos}): {redact(text)[:120]!r}") from None
 
     # -- public API -----------------------------------------------------------------------------
     def data(self, domain: str, var_id: int, years: Iterable[int]) -> list[Answer]:

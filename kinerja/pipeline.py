@@ -74,13 +74,22 @@ def build_and_publish(settings: Settings, progress: Reporter = silent) -> str:
 
 
 def rebuild_as_of(settings: Settings, as_of: str, output: Path | None = None, progress: Reporter = silent) -> Path:
-    """Build the warehouse from only the batches landed up to ``as_of`` (a date or UTC time) into a
-    separate file: the figures as they were published then. The serving warehouse is not touched."""
+    """Rebuild the figures as they were published at ``as_of`` (a date or time) into a separate
+    file: from exactly the batches of the publish that was live then (``marts.riwayat_publikasi``),
+    or, for a warehouse without that history, from the batches landed by then. The serving
+    warehouse is not touched."""
     cutoff = warehouse.as_of_cutoff(as_of)
     target = output or settings.warehouse_dir / "as_of" / f"kinerja-as-of-{cutoff[:19].replace(':', '')}.duckdb"
     with run_lock(settings):
-        progress(f"rebuild: batches landed up to {cutoff}")
-        build_file = warehouse.build(settings, warehouse.new_run_id(), progress, as_of=cutoff)
+        live = publish_step.published_batches(settings.serving_db, cutoff)
+        if live is not None:
+            progress(f"rebuild: the publish live at {cutoff} was run {live[0]} ({len(live[1])} batches)")
+            build_file = warehouse.build(settings, warehouse.new_run_id(), progress, only=live[1])
+        else:
+            if settings.serving_db.exists() and publish_step.published_batches(settings.serving_db, "9999-12-31T00:00:00Z") is not None:
+                raise PipelineError(f"nothing was published at or before {cutoff}; the first publish recorded is later")
+            progress(f"rebuild: no publish history; using the batches landed up to {cutoff}")
+            build_file = warehouse.build(settings, warehouse.new_run_id(), progress, as_of=cutoff)
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(build_file, target)
     progress(f"rebuild: written to {target} (the serving warehouse was not changed)")

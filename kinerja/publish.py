@@ -160,6 +160,57 @@ def record_changes(build_file: Path, serving: Path, run_id: str) -> int:
         con.close()
 
 
+HISTORY = "riwayat_publikasi"
+
+
+def record_publication(build_file: Path, serving: Path, run_id: str) -> None:
+    """Carry ``marts.riwayat_publikasi`` forward and add this publish: which batches (vintages) it
+    was built from, so ``kinerja rebuild --as-of`` can rebuild exactly what was published then."""
+    published_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    con = duckdb.connect(str(build_file))
+    try:
+        con.execute(f"create or replace table marts.{HISTORY} (run_id varchar, dipublikasikan_pada timestamp, batch_id varchar)")
+        if serving.exists():
+            con.execute(f"attach '{serving}' as lama (read_only)")
+            try:
+                found = con.execute(
+                    "select count(*) from duckdb_tables() where database_name = 'lama' and schema_name = 'marts' and table_name = ?",
+                    [HISTORY],
+                ).fetchone()[0]
+                if found:
+                    con.execute(f"insert into marts.{HISTORY} by name select * from lama.marts.{HISTORY}")
+            finally:
+                con.execute("detach lama")
+        con.execute(
+            f"insert into marts.{HISTORY} select ?, cast(? as timestamp), batch_id from raw.pipeline__batch", [run_id, published_at]
+        )
+        con.execute("checkpoint")
+    finally:
+        con.close()
+
+
+def published_batches(serving: Path, cutoff: str) -> tuple[str, set[str]] | None:
+    """The run id and batch ids of the last publish at or before ``cutoff`` (UTC), if recorded."""
+    if not serving.exists():
+        return None
+    con = duckdb.connect(str(serving), read_only=True)
+    try:
+        found = con.execute("select count(*) from duckdb_tables() where schema_name = 'marts' and table_name = ?", [HISTORY]).fetchone()[0]
+        if not found:
+            return None
+        moment = cutoff.rstrip("Z").replace("T", " ")
+        row = con.execute(
+            f"select run_id from marts.{HISTORY} where dipublikasikan_pada <= cast(? as timestamp) order by dipublikasikan_pada desc limit 1",
+            [moment],
+        ).fetchone()
+        if row is None:
+            return row
+        ids = {b for (b,) in con.execute(f"select batch_id from marts.{HISTORY} where run_id = ?", [row[0]]).fetchall()}
+        return row[0], ids
+    finally:
+        con.close()
+
+
 def publish(settings: Settings, build_file: Path, progress: Reporter = silent) -> Path:
     """Move a finished build into place as the serving warehouse; return the serving path."""
     if not build_file.exists():
@@ -167,6 +218,7 @@ def publish(settings: Settings, build_file: Path, progress: Reporter = silent) -
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     run_id = build_file.stem.removeprefix("kinerja-")
     changes = record_changes(build_file, settings.serving_db, run_id)
+    record_publication(build_file, settings.serving_db, run_id)
     progress(f"publish: {changes} change(s) since the previous publish recorded in marts.{CHANGE_LOG}")
     wal = build_file.with_name(build_file.name + ".wal")
     if wal.exists():

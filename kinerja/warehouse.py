@@ -8,6 +8,7 @@ run leaves nothing behind but a stale build file (removed by the next run).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -69,15 +70,16 @@ def as_of_cutoff(text: str) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _batches(settings: Settings, source: str, entity: str, as_of: str | None) -> list[landing.Batch]:
+def _batches(settings: Settings, source: str, entity: str, as_of: str | None, only: set[str] | None) -> list[landing.Batch]:
     batches = landing.landed_batches(settings.landing_dir, source, entity)
-    return [b for b in batches if as_of is None or b.landed_at <= as_of]
+    return [b for b in batches if (as_of is None or b.landed_at <= as_of) and (only is None or b.batch_id in only)]
 
 
-def load_raw(db_path: Path, settings: Settings, as_of: str | None = None) -> dict[str, int]:
-    """Create raw.* in the build file from every landed batch (or those landed up to ``as_of``)."""
-    emonev_batches = _batches(settings, emonev.SOURCE, emonev.ENTITY, as_of)
-    bps_batches = _batches(settings, bps_source.SOURCE, bps_source.ENTITY, as_of)
+def load_raw(db_path: Path, settings: Settings, as_of: str | None = None, only: set[str] | None = None) -> dict[str, int]:
+    """Create raw.* in the build file from every landed batch (or those landed up to ``as_of``,
+    or exactly the batches in ``only``)."""
+    emonev_batches = _batches(settings, emonev.SOURCE, emonev.ENTITY, as_of, only)
+    bps_batches = _batches(settings, bps_source.SOURCE, bps_source.ENTITY, as_of, only)
     batches = emonev_batches + bps_batches
     con = duckdb.connect(str(db_path))
     try:
@@ -115,6 +117,14 @@ def load_raw(db_path: Path, settings: Settings, as_of: str | None = None) -> dic
     return counts
 
 
+def _dbt_vars() -> dict[str, str]:
+    """dbt vars that come from configuration: which BPS domain is the agency's and which the nation's."""
+    from ingestion.bps.config import load_config
+
+    roles = {d.peran: d.kode for d in load_config().domains}
+    return {"bps_domain_daerah": roles.get("DAERAH", "3100"), "bps_domain_nasional": roles.get("NASIONAL", "0000")}
+
+
 _PROGRESS = re.compile(r"\b(\d+) of (\d+) (OK|PASS|ERROR|FAIL|WARN|SKIP)")
 
 
@@ -139,6 +149,8 @@ def run_dbt(db_path: Path, settings: Settings, progress: Reporter = silent, comm
         str(dbt_dir / "target"),
         "--log-path",
         str(dbt_dir / "logs"),
+        "--vars",
+        json.dumps(_dbt_vars()),
     ]
     started = time.monotonic()
     lines: list[str] = []
@@ -164,14 +176,14 @@ def run_dbt(db_path: Path, settings: Settings, progress: Reporter = silent, comm
     progress(f"dbt {command[0]}: done in {time.monotonic() - started:.1f} s")
 
 
-def build(settings: Settings, run_id: str, progress: Reporter = silent, as_of: str | None = None) -> Path:
+def build(settings: Settings, run_id: str, progress: Reporter = silent, as_of: str | None = None, only: set[str] | None = None) -> Path:
     """Build a complete warehouse into a new file and return its path. With ``as_of`` (a landed_at
     bound from :func:`as_of_cutoff`) only the batches landed by then are used: the figures as the
     warehouse would have published them at that moment."""
     path = build_path(settings, run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_builds(settings)
-    counts = load_raw(path, settings, as_of)
+    counts = load_raw(path, settings, as_of, only)
     progress("build: raw loaded from the landing zone (" + ", ".join(f"{k} {v} rows" for k, v in counts.items()) + ")")
     run_dbt(path, settings, progress)
     con = duckdb.connect(str(path))

@@ -36,6 +36,10 @@ BAD = {
     "pdrb_3100_no-years.csv": ("Lapangan Usaha,Nilai\nA. Pertanian,12\n", ["no header row with years"]),
     "pdrb_3100_no-price-basis.csv": (CSV.replace("Atas Dasar Harga Berlaku ", ""), ["Harga Berlaku", "ADHK"]),
     "empty.csv": ("", ["empty"]),
+    "pdrb_3100_distribusi.csv": (
+        CSV.replace("PDRB Triwulanan", "Distribusi Persentase PDRB Triwulanan"),
+        ["'distribusi'", "miliar rupiah"],
+    ),
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+from datetime import UTC, datetime
 
 import duckdb
 import pytest
@@ -13,6 +14,8 @@ import pytest
 from ingestion.bps.client import BpsClient
 from ingestion.bps.config import load_config
 from kinerja import bps, pipeline
+from kinerja import ingest as ingest_step
+from kinerja.errors import PipelineError
 from kinerja.landing import landed_batches
 from tests.bps_server import KEY, RILIS_2025_02, serve_release
 
@@ -161,11 +164,15 @@ def change_log(db, newest_only=True):
 def test_dropping_the_later_release_fills_2024_and_logs_what_moved(home_copy):
     settings = home_copy
     before = settings.serving_db.stat().st_mtime_ns
-    first_landed = max(b.landed_at for b in landed_batches(settings.landing_dir, "bps", "pdrb"))
+    (first_publish,) = query(settings.serving_db, "select max(dipublikasikan_pada) from marts.riwayat_publikasi")[0]
     for path in RILIS_2025_02.iterdir():  # Jakarta as CSV tables from the website, Indonesia as JSON answers
         shutil.copy(path, settings.inbox / "bps" / path.name)
+    # landed but not yet published: "as published now" is still the earlier figures
+    assert len(ingest_step.ingest(settings).landed) == 4
+    not_yet = pipeline.rebuild_as_of(settings, datetime.now(UTC).isoformat(), settings.home / "not-yet.duckdb")
+    assert realisasi(not_yet, 2024) == {k: (None, "BELUM_RILIS", "BPS") for k in BPS_CODES}
     result = pipeline.run(settings)
-    assert len(result.landed) == 4 and settings.serving_db.stat().st_mtime_ns != before
+    assert result.landed == [] and settings.serving_db.stat().st_mtime_ns != before
     db = settings.serving_db
     assert_later_release_published(db)
     log = change_log(db)
@@ -191,12 +198,15 @@ def test_dropping_the_later_release_fills_2024_and_logs_what_moved(home_copy):
     assert len(change_log(settings.serving_db, newest_only=False)) == len(EXPECTED_CHANGES)
 
     # the figures as published before the release can still be rebuilt
-    old = pipeline.rebuild_as_of(settings, first_landed)
+    old = pipeline.rebuild_as_of(settings, first_publish.isoformat())
     assert realisasi(old, 2024) == {k: (None, "BELUM_RILIS", "BPS") for k in BPS_CODES}
     assert realisasi(old, 2023)["SS07"] == (9.49, "TERSEDIA", "BPS")
     assert perkin_average(old) == (102.36, 15, 4)
     assert old.parent == settings.warehouse_dir / "as_of"
     assert_later_release_published(settings.serving_db)  # serving file untouched by the rebuild
+    assert_later_release_published(pipeline.rebuild_as_of(settings, datetime.now(UTC).isoformat(), settings.home / "now.duckdb"))
+    with pytest.raises(PipelineError, match="nothing was published at or before"):
+        pipeline.rebuild_as_of(settings, "2020-01-01")
 
 
 def test_poll_finds_nothing_then_a_release_which_gets_published(home_copy, httpserver):

@@ -99,6 +99,14 @@ def parse(path: Path, config: BpsConfig) -> pd.DataFrame:
     harga = harga_of_label(title) or harga_of_label(path.stem.replace("_", " "))
     if harga is None:
         raise _fail(path, "the title does not say 'Harga Berlaku' (ADHB) or 'Harga Konstan' (ADHK), nor does the file name (adhb/adhk)", 1)
+    lowered = title.lower()
+    not_levels = [w for w in ("distribusi", "persentase", "laju", "pertumbuhan", "indeks", "implisit", "per kapita") if w in lowered]
+    if not_levels:
+        raise _fail(
+            path,
+            f"the title says '{not_levels[0]}': this is not the PDRB table in miliar rupiah by lapangan usaha that Kinerja computes its shares and growth from",
+            1,
+        )
     domain = _domain(path, title, config)
     var_id = config.domain(domain).variabel.get(harga)
 

@@ -1,0 +1,332 @@
+"""SIPD budget exports: pagu (APBD, APBD Pergeseran, APBD Perubahan) and realisasi, XLSX or CSV.
+
+Accepted layout (documented in the README), as SIPD's "rekap per rekening" exports come:
+
+- any number of title rows above the header (merged cells are fine); the title may say the year
+  (``TAHUN ANGGARAN 2024``) and the unit (``SKPD : 1.02.0.00.0.00.01.0000 Dinas ...``);
+- a header row with ``Uraian``, code columns (``Kode Program`` like ``2.17.07``, ``Kode Kegiatan``,
+  ``Kode Sub Kegiatan``, ``Kode Akun`` like ``5.1.02.01.01.0024``; optionally ``Kode Unit`` /
+  ``Nama Unit`` and ``Tahun``) and one or more money columns: ``APBD`` (pagu murni),
+  ``Pergeseran`` (e.g. ``Pergeseran II``), ``APBD-P`` (perubahan) and ``Realisasi``; percentage
+  columns (``%``, ``Serapan``) are ignored (the warehouse computes them);
+- money as ``1.234.567.890``, ``1.234.567.890,00``, ``1,234,567,890``, a number cell, or ``-`` for zero;
+  an empty money cell is zero (an unspent line has an empty realisasi);
+- rows without an akun code (program / kegiatan / sub kegiatan headers), rows labelled ``Jumlah`` /
+  ``Sub Total`` / ``Total``, and akun rows that have more detailed akun rows below them are subtotals:
+  they are not loaded, so nothing is counted twice. A last ``Total`` row is checked against the sum
+  of the detail rows.
+
+Detail rows are validated here (a program code the catalogue does not know, a negative pagu, a
+realisasi larger than its pagu, an unreadable number); a file is loaded whole or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+
+from kinerja.errors import InputFileError, RowProblem
+
+SOURCE = "sipd"
+ENTITY = "anggaran"
+MAX_BYTES = 200 * 1024 * 1024
+HEADER_SCAN_ROWS = 40
+MONEY = ("pagu_apbd", "pagu_pergeseran", "pagu_apbdp", "realisasi")
+COLUMNS = [
+    "baris", "lembar", "tahun", "unit_kode", "unit_nama", "program_kode", "kegiatan_kode", "sub_kegiatan_kode",
+    "akun_kode", "jenis_belanja_kode", "uraian", *MONEY,
+]  # fmt: skip
+
+_HEADER_ALIASES = {
+    "uraian": ("uraian", "uraian rekening", "nama rekening", "uraian kegiatan"),
+    "tahun": ("tahun", "tahun anggaran"),
+    "unit_kode": ("kode unit", "kode skpd", "kode sub unit", "kode pd", "kode opd", "kode ukpd"),
+    "unit_nama": ("nama unit", "nama skpd", "nama sub unit", "unit", "skpd", "pd ukpd", "nama pd"),
+    "program_kode": ("kode program", "program kode"),
+    "kegiatan_kode": ("kode kegiatan",),
+    "sub_kegiatan_kode": ("kode sub kegiatan", "kode subkegiatan"),
+    "akun_kode": ("kode akun", "kode rekening", "kode rek", "akun"),
+    "pagu_apbd": ("apbd", "pagu apbd", "anggaran murni", "apbd murni", "pagu murni"),
+    "pagu_pergeseran": ("pergeseran", "apbd pergeseran", "pagu pergeseran"),
+    "pagu_apbdp": ("apbd p", "apbdp", "apbd perubahan", "perubahan", "pagu apbd p", "pagu perubahan", "anggaran setelah perubahan"),
+    "realisasi": ("realisasi", "realisasi belanja", "realisasi anggaran"),
+}
+_PROGRAM = re.compile(r"^\d+\.\d+\.\d+$")
+_AKUN = re.compile(r"^5(\.\d+)+$")
+_SUBTOTAL = re.compile(r"^\s*(jumlah|sub\s*total|subtotal|total)\b", re.IGNORECASE)
+_YEAR_IN_TITLE = re.compile(r"tahun\s+(?:anggaran\s+)?((?:19|20)\d{2})", re.IGNORECASE)
+_UNIT_IN_TITLE = re.compile(r"(?:skpd|unit|sub unit|pd/ukpd)\s*:\s*([0-9][0-9.]*)\s+(.+)", re.IGNORECASE)
+_ID_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d{1,2})?$")
+_EN_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?$")
+_ID_DECIMAL = re.compile(r"^\d+,\d{1,2}$")
+_EN_DECIMAL = re.compile(r"^\d+\.\d{1,2}$")
+
+
+def _norm(text) -> str:
+    return " ".join(re.sub(r"[^0-9a-z%]+", " ", str(text or "").lower()).split())
+
+
+def parse_rupiah(value) -> Decimal:
+    """A money cell -> Decimal rupiah. ``-``/empty = 0; ``(1.000)`` = -1000. Raises ValueError."""
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not an amount")
+    if isinstance(value, int | float):
+        return Decimal(str(value)).quantize(Decimal("0.01")).normalize() if isinstance(value, float) else Decimal(value)
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    text = re.sub(r"^rp\.?", "", text, flags=re.IGNORECASE)
+    if text in ("", "-", "\u2013", "\u2014"):
+        return Decimal(0)
+    negative = text.startswith("(") and text.endswith(")") or text.startswith("-")
+    text = text.strip("()").lstrip("-")
+    if re.fullmatch(r"\d+", text):
+        number = text
+    elif _ID_THOUSANDS.match(text):
+        number = text.replace(".", "").replace(",", ".")
+    elif _EN_THOUSANDS.match(text):
+        number = text.replace(",", "")
+    elif _ID_DECIMAL.match(text):
+        number = text.replace(",", ".")
+    elif _EN_DECIMAL.match(text):
+        number = text
+    else:
+        raise ValueError(f"{value!r} is not an amount in rupiah (expected e.g. 1.234.567.890 or 1.234.567.890,00)")
+    try:
+        amount = Decimal(number)
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not an amount in rupiah") from None
+    return -amount if negative else amount
+
+
+def _code(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip().rstrip(".")
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    name: str
+    rows: list[list]
+
+
+def _read_sheets(path: Path) -> list[_Sheet]:
+    data = path.read_bytes()[:8]
+    if path.stat().st_size == 0:
+        raise InputFileError(path, [RowProblem(None, None, "the file is empty; expected a SIPD export (XLSX or CSV)")], SOURCE)
+    if path.stat().st_size > MAX_BYTES:
+        raise InputFileError(
+            path,
+            [RowProblem(None, None, f"the file is {path.stat().st_size} bytes; a SIPD export is expected under {MAX_BYTES} bytes")],
+            SOURCE,
+        )
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        if not data.startswith(b"PK"):
+            raise InputFileError(
+                path,
+                [
+                    RowProblem(
+                        None, None, "not a spreadsheet: an .xlsx file is a zip archive, this one is not (an HTML page or a renamed file?)"
+                    )
+                ],
+                SOURCE,
+            )
+        from python_calamine import CalamineWorkbook
+
+        try:
+            book = CalamineWorkbook.from_path(str(path))
+            return [_Sheet(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in book.sheet_names]
+        except Exception as exc:  # calamine raises its own error types for broken archives
+            raise InputFileError(
+                path, [RowProblem(None, None, f"not a readable XLSX spreadsheet ({type(exc).__name__}: {str(exc)[:120]})")], SOURCE
+            ) from None
+    if path.suffix.lower() == ".csv":
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:  # pragma: no cover - cp1252 decodes nearly anything
+            raise InputFileError(path, [RowProblem(None, None, "cannot be decoded as UTF-8 or Windows-1252 text")], SOURCE)
+        sample = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        return [_Sheet("csv", list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))]
+    raise InputFileError(path, [RowProblem(None, None, "unknown file type; a SIPD export is .xlsx or .csv")], SOURCE)
+
+
+def _header(rows: list[list]) -> tuple[int, dict[str, int]] | None:
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        found: dict[str, int] = {}
+        for col, cell in enumerate(row):
+            label = _norm(cell)
+            for field, aliases in _HEADER_ALIASES.items():
+                if field not in found and (label in aliases or (field == "pagu_pergeseran" and label.startswith("pergeseran"))):
+                    found[field] = col
+        if "uraian" in found and any(m in found for m in MONEY):
+            return index, found
+    return None
+
+
+def parse(path: Path, program_codes: set[str] | None = None) -> pd.DataFrame:
+    """Detail rows of one SIPD export; raise InputFileError naming file, sheet, row and reason."""
+    sheets = _read_sheets(path)
+    problems: list[RowProblem] = []
+    out: list[dict] = []
+    used = 0
+    for sheet in sheets:
+        found = _header(sheet.rows)
+        if found is None:
+            continue
+        used += 1
+        header_index, cols = found
+        title = " ".join(str(c) for r in sheet.rows[:header_index] for c in r if c not in (None, ""))
+        year_match = _YEAR_IN_TITLE.search(title) or re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", path.stem)
+        unit_match = _UNIT_IN_TITLE.search(title)
+
+        def where(baris: int, kolom: str | None, message: str, sheet_name: str = sheet.name) -> RowProblem:
+            return RowProblem(baris, kolom, f"sheet '{sheet_name}': {message}")
+
+        if "tahun" not in cols and not year_match:
+            problems.append(
+                where(
+                    header_index + 1,
+                    None,
+                    "no year: add a Tahun column or keep the title 'TAHUN ANGGARAN 2024' (or put the year in the file name)",
+                )
+            )
+            continue
+        if "unit_kode" not in cols and not unit_match:
+            problems.append(
+                where(header_index + 1, None, "no unit: add Kode Unit / Nama Unit columns or keep the title line 'SKPD : <kode> <nama>'")
+            )
+            continue
+        if "akun_kode" not in cols or "program_kode" not in cols:
+            problems.append(
+                where(header_index + 1, None, "the header needs Kode Program and Kode Akun columns (and Kode Kegiatan, Kode Sub Kegiatan)")
+            )
+            continue
+        money = [m for m in MONEY if m in cols]
+        candidates: list[dict] = []
+        total_row: tuple[int, dict] | None = None
+        for index in range(header_index + 1, len(sheet.rows)):
+            row = sheet.rows[index]
+            baris = index + 1
+
+            def cell(field: str, row=row, cols=cols):
+                col = cols.get(field)
+                return row[col] if col is not None and col < len(row) else None
+
+            uraian = str(cell("uraian") or "").strip()
+            akun = _code(cell("akun_kode"))
+            if not any(c not in (None, "") for c in row):
+                continue
+            amounts: dict[str, Decimal] = {}
+            bad = False
+            for field in money:
+                try:
+                    amounts[field] = parse_rupiah(cell(field))
+                except ValueError as exc:
+                    problems.append(where(baris, field, str(exc)))
+                    bad = True
+            if bad:
+                continue
+            if not akun:
+                if _SUBTOTAL.match(uraian) and uraian.lower().lstrip().startswith("total"):
+                    total_row = (baris, amounts)
+                continue  # program / kegiatan / sub kegiatan header or subtotal
+            if _SUBTOTAL.match(uraian):
+                continue
+            if not _AKUN.match(akun):
+                problems.append(where(baris, "akun_kode", f"akun code {akun!r} is not a belanja account (5.x.xx...)"))
+                continue
+            program = _code(cell("program_kode"))
+            if not _PROGRAM.match(program):
+                problems.append(
+                    where(baris, "program_kode", f"program code {program!r} is not a Permendagri 90/2019 program code like 2.17.07")
+                )
+                continue
+            if program_codes is not None and program not in program_codes:
+                problems.append(
+                    where(baris, "program_kode", f"program {program} is not in the catalogue (dbt_project/seeds/katalog/program.csv)")
+                )
+                continue
+            for field in ("pagu_apbd", "pagu_pergeseran", "pagu_apbdp"):
+                if amounts.get(field, 0) < 0:
+                    problems.append(where(baris, field, f"negative pagu {amounts[field]}"))
+                    bad = True
+            pagu_akhir = next((amounts[f] for f in ("pagu_apbdp", "pagu_pergeseran", "pagu_apbd") if f in amounts), None)
+            if "realisasi" in amounts and pagu_akhir is not None and amounts["realisasi"] > pagu_akhir:
+                problems.append(where(baris, "realisasi", f"realisasi {amounts['realisasi']} is larger than its pagu {pagu_akhir}"))
+                bad = True
+            if amounts.get("realisasi", 0) < 0:
+                problems.append(where(baris, "realisasi", f"negative realisasi {amounts['realisasi']}"))
+                bad = True
+            if bad:
+                continue
+            tahun = cell("tahun") if "tahun" in cols else None
+            unit_kode = _code(cell("unit_kode")) if "unit_kode" in cols else unit_match.group(1)
+            unit_nama = str(cell("unit_nama") or "").strip() if "unit_nama" in cols else unit_match.group(2).strip()
+            candidates.append(
+                {
+                    "baris": baris,
+                    "lembar": sheet.name,
+                    "tahun": int(float(tahun)) if tahun not in (None, "") else int(year_match.group(1)),
+                    "unit_kode": unit_kode,
+                    "unit_nama": unit_nama,
+                    "program_kode": program,
+                    "kegiatan_kode": _code(cell("kegiatan_kode")),
+                    "sub_kegiatan_kode": _code(cell("sub_kegiatan_kode")),
+                    "akun_kode": akun,
+                    "jenis_belanja_kode": ".".join(akun.split(".")[:3]),
+                    "uraian": uraian,
+                    **{m: amounts.get(m) if m in cols else None for m in MONEY},
+                }
+            )
+        # An akun row with more detailed akun rows below it (same unit and sub kegiatan) is a subtotal.
+        parents = set()
+        for r in candidates:
+            parts = r["akun_kode"].split(".")
+            for depth in range(1, len(parts)):
+                parents.add((r["unit_kode"], r["sub_kegiatan_kode"], r["program_kode"], ".".join(parts[:depth])))
+        leaves = [r for r in candidates if (r["unit_kode"], r["sub_kegiatan_kode"], r["program_kode"], r["akun_kode"]) not in parents]
+        if total_row is not None and not problems:
+            baris, totals = total_row
+            for field, value in totals.items():
+                summed = sum((r[field] or 0) for r in leaves)
+                if summed != value:
+                    problems.append(
+                        where(
+                            baris,
+                            field,
+                            f"the Total row says {value} but the detail rows add up to {summed}; is a detail row missing or a subtotal typed as detail?",
+                        )
+                    )
+        out.extend(leaves)
+    if not used and not problems:
+        raise InputFileError(
+            path,
+            [
+                RowProblem(
+                    None,
+                    None,
+                    "no sheet has a header row with 'Uraian' and a pagu or realisasi column (APBD, Pergeseran, APBD-P, Realisasi)",
+                )
+            ],
+            SOURCE,
+        )
+    if problems:
+        raise InputFileError(path, problems, SOURCE)
+    if not out:
+        raise InputFileError(path, [RowProblem(None, None, "the export has a header but no detail rows with an akun code")], SOURCE)
+    return pd.DataFrame(out, columns=COLUMNS)

@@ -70,11 +70,12 @@ def ingest_emonev(settings: Settings, report: IngestReport, progress: Reporter =
 
 def ingest(settings: Settings, progress: Reporter = silent) -> IngestReport:
     """Land every new inbox file; raise PipelineError if any file was rejected."""
-    from kinerja import bps
+    from kinerja import bps, sipd
 
     report = IngestReport()
     ingest_emonev(settings, report, progress)
     bps.ingest_files(settings, report, progress)
+    sipd.ingest_files(settings, report, progress)
     if report.rejected:
         details = "\n\n".join(str(e) for e in report.rejected)
         raise PipelineError(

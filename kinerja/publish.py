@@ -18,7 +18,14 @@ import duckdb
 from kinerja.config import Settings
 from kinerja.progress import Reporter, silent
 
-PUBLIC_MARTS = ("capaian_indikator", "ringkasan_capaian", "outlook_sasaran_strategis", "perbandingan_nasional", "rekonsiliasi_lkip")
+PUBLIC_MARTS = (
+    "capaian_indikator",
+    "ringkasan_capaian",
+    "outlook_sasaran_strategis",
+    "perbandingan_nasional",
+    "serapan_anggaran",
+    "rekonsiliasi_lkip",
+)
 
 
 def _fsync_dir(path: Path) -> None:

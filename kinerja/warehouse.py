@@ -21,6 +21,7 @@ import duckdb
 
 from ingestion import bps as bps_source
 from ingestion import emonev
+from ingestion import sipd as sipd_source
 from kinerja import landing
 from kinerja.config import DBT_PROJECT_DIR, Settings
 from kinerja.errors import PipelineError
@@ -30,6 +31,11 @@ RAW_BPS_COLUMNS = (
     "batch_id varchar, landed_at timestamp, baris integer, domain varchar, var_id integer, harga varchar, "
     "vervar_kode varchar, uraian varchar, seri varchar, tahun integer, periode varchar, nilai decimal(38, 6), "
     "catatan varchar, status_angka varchar"
+)
+RAW_SIPD_COLUMNS = (
+    "batch_id varchar, landed_at timestamp, baris integer, lembar varchar, tahun integer, unit_kode varchar, unit_nama varchar, "
+    "program_kode varchar, kegiatan_kode varchar, sub_kegiatan_kode varchar, akun_kode varchar, jenis_belanja_kode varchar, "
+    "uraian varchar, pagu_apbd decimal(20, 2), pagu_pergeseran decimal(20, 2), pagu_apbdp decimal(20, 2), realisasi decimal(20, 2)"
 )
 RAW_EMONEV_COLUMNS = (
     "batch_id varchar, landed_at timestamp, baris integer, tahun integer, periode varchar, "
@@ -80,7 +86,8 @@ def load_raw(db_path: Path, settings: Settings, as_of: str | None = None, only: 
     or exactly the batches in ``only``)."""
     emonev_batches = _batches(settings, emonev.SOURCE, emonev.ENTITY, as_of, only)
     bps_batches = _batches(settings, bps_source.SOURCE, bps_source.ENTITY, as_of, only)
-    batches = emonev_batches + bps_batches
+    sipd_batches = _batches(settings, sipd_source.SOURCE, sipd_source.ENTITY, as_of, only)
+    batches = emonev_batches + bps_batches + sipd_batches
     con = duckdb.connect(str(db_path))
     try:
         con.execute("create schema if not exists raw")
@@ -103,6 +110,17 @@ def load_raw(db_path: Path, settings: Settings, as_of: str | None = None, only: 
                 "from read_parquet(?, union_by_name = true, hive_partitioning = false)",
                 [files],
             )
+        con.execute(f"create or replace table raw.sipd__anggaran ({RAW_SIPD_COLUMNS})")
+        if sipd_batches:
+            files = [str(b.rows_path(settings.landing_dir)) for b in sipd_batches]
+            con.execute(
+                "insert into raw.sipd__anggaran "
+                "select batch_id, cast(landed_at as timestamp), baris, lembar, tahun, unit_kode, unit_nama, program_kode, kegiatan_kode, "
+                "sub_kegiatan_kode, akun_kode, jenis_belanja_kode, uraian, cast(pagu_apbd as decimal(20, 2)), "
+                "cast(pagu_pergeseran as decimal(20, 2)), cast(pagu_apbdp as decimal(20, 2)), cast(realisasi as decimal(20, 2)) "
+                "from read_parquet(?, union_by_name = true, hive_partitioning = false)",
+                [files],
+            )
         con.execute(
             "create or replace table raw.pipeline__batch (batch_id varchar, source varchar, entity varchar, "
             "original_name varchar, sha256 varchar, landed_at varchar, row_count bigint)"
@@ -111,7 +129,10 @@ def load_raw(db_path: Path, settings: Settings, as_of: str | None = None, only: 
             "insert into raw.pipeline__batch values (?, ?, ?, ?, ?, ?, ?)",
             [(b.batch_id, b.source, b.entity, b.original_name, b.sha256, b.landed_at, b.row_count) for b in batches],
         )
-        counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("raw.emonev__realisasi", "raw.bps__pdrb")}
+        counts = {
+            t: con.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in ("raw.emonev__realisasi", "raw.bps__pdrb", "raw.sipd__anggaran")
+        }
     finally:
         con.close()
     return counts

@@ -54,14 +54,42 @@ _HEADER_ALIASES = {
     "akun_kode": ("kode akun", "kode rekening", "kode rek", "akun"),
     "pagu_apbd": ("apbd", "pagu apbd", "anggaran murni", "apbd murni", "pagu murni"),
     "pagu_pergeseran": ("pergeseran", "apbd pergeseran", "pagu pergeseran"),
-    "pagu_apbdp": ("apbd p", "apbdp", "apbd perubahan", "perubahan", "pagu apbd p", "pagu perubahan", "anggaran setelah perubahan"),
+    "pagu_apbdp": (
+        "apbd p",
+        "apbdp",
+        "apbd perubahan",
+        "perubahan",
+        "pagu apbd p",
+        "pagu perubahan",
+        "anggaran setelah perubahan",
+        "pagu",
+        "anggaran",
+        "pagu anggaran",  # alone, the current pagu of the export
+    ),  # fmt: skip
     "realisasi": ("realisasi", "realisasi belanja", "realisasi anggaran"),
 }
 _PROGRAM = re.compile(r"^\d+\.\d+\.\d+$")
-_AKUN = re.compile(r"^5(\.\d+)+$")
+_AKUN = re.compile(r"^5(\.\d+)*$")
+_ANY_CODE = re.compile(r"^\d+(\.\d+)*$")
+_GRAND_TOTAL = {"total", "total belanja", "jumlah total", "total keseluruhan", "grand total", "jumlah belanja", "total belanja daerah"}
 _SUBTOTAL = re.compile(r"^\s*(jumlah|sub\s*total|subtotal|total)\b", re.IGNORECASE)
 _YEAR_IN_TITLE = re.compile(r"tahun\s+(?:anggaran\s+)?((?:19|20)\d{2})", re.IGNORECASE)
-_UNIT_IN_TITLE = re.compile(r"(?:skpd|unit|sub unit|pd/ukpd)\s*:\s*([0-9][0-9.]*)\s+(.+)", re.IGNORECASE)
+_UNIT_IN_TITLE = re.compile(r"^\s*(sub\s*unit|unit|skpd|pd/ukpd|opd)\s*:\s*([0-9][0-9.]*)\s+(.+?)\s*$", re.IGNORECASE)
+_UNIT_PREFERENCE = {"sub unit": 0, "subunit": 0, "unit": 1, "pd/ukpd": 2, "opd": 2, "skpd": 3}
+
+
+def _unit_from_title(cells: list[str]) -> tuple[str, str] | None:
+    found = []
+    for cell in cells:
+        for line in str(cell).splitlines():
+            match = _UNIT_IN_TITLE.match(line)
+            if match:
+                found.append(
+                    (_UNIT_PREFERENCE.get(" ".join(match.group(1).lower().split()), 9), match.group(2).rstrip("."), match.group(3))
+                )
+    return min(found)[1:] if found else None
+
+
 _ID_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d{1,2})?$")
 _EN_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?$")
 _ID_DECIMAL = re.compile(r"^\d+,\d{1,2}$")
@@ -69,23 +97,37 @@ _EN_DECIMAL = re.compile(r"^\d+\.\d{1,2}$")
 
 
 def _norm(text) -> str:
-    return " ".join(re.sub(r"[^0-9a-z%]+", " ", str(text or "").lower()).split())
+    words = re.sub(r"[^0-9a-z%]+", " ", str(text or "").lower()).split()
+    if words and words[-1] == "rp":
+        words = words[:-1]
+    return " ".join(words)
 
 
-def parse_rupiah(value) -> Decimal:
-    """A money cell -> Decimal rupiah. ``-``/empty = 0; ``(1.000)`` = -1000. Raises ValueError."""
+def parse_rupiah(value) -> Decimal | None:
+    """A money cell -> Decimal rupiah: ``-`` = 0, an empty cell = None (no value), ``(1.000)`` =
+    -1000, at most 2 decimals (sen). Raises ValueError for anything else."""
     if value is None:
-        return Decimal(0)
+        return None
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not an amount")
-    if isinstance(value, int | float):
-        return Decimal(str(value)).quantize(Decimal("0.01")).normalize() if isinstance(value, float) else Decimal(value)
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        amount = Decimal(repr(value))
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ValueError(f"{value!r} has more than 2 decimals; rupiah amounts have at most sen")
+        return amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount
     text = str(value).strip().replace("\u00a0", "").replace(" ", "")
     text = re.sub(r"^rp\.?", "", text, flags=re.IGNORECASE)
-    if text in ("", "-", "\u2013", "\u2014"):
+    if text == "":
+        return None
+    if text in ("-", "\u2013", "\u2014"):
         return Decimal(0)
-    negative = text.startswith("(") and text.endswith(")") or text.startswith("-")
-    text = text.strip("()").lstrip("-")
+    text = re.sub(r",-$", "", text)  # 1.000,- (whole rupiah)
+    negative = (text.startswith("(") and text.endswith(")")) or text.startswith("-")
+    if negative and text.startswith("("):
+        text = text[1:-1]
+    text = text.lstrip("-")
     if re.fullmatch(r"\d+", text):
         number = text
     elif _ID_THOUSANDS.match(text):
@@ -171,7 +213,9 @@ def _header(rows: list[list]) -> tuple[int, dict[str, int]] | None:
         for col, cell in enumerate(row):
             label = _norm(cell)
             for field, aliases in _HEADER_ALIASES.items():
-                if field not in found and (label in aliases or (field == "pagu_pergeseran" and label.startswith("pergeseran"))):
+                if field == "pagu_pergeseran" and (label in aliases or label.startswith("pergeseran")):
+                    found[field] = col  # the rightmost: Pergeseran II after Pergeseran I
+                elif field not in found and label in aliases:
                     found[field] = col
         if "uraian" in found and any(m in found for m in MONEY):
             return index, found
@@ -189,130 +233,9 @@ def parse(path: Path, program_codes: set[str] | None = None) -> pd.DataFrame:
         if found is None:
             continue
         used += 1
-        header_index, cols = found
-        title = " ".join(str(c) for r in sheet.rows[:header_index] for c in r if c not in (None, ""))
-        year_match = _YEAR_IN_TITLE.search(title) or re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", path.stem)
-        unit_match = _UNIT_IN_TITLE.search(title)
-
-        def where(baris: int, kolom: str | None, message: str, sheet_name: str = sheet.name) -> RowProblem:
-            return RowProblem(baris, kolom, f"sheet '{sheet_name}': {message}")
-
-        if "tahun" not in cols and not year_match:
-            problems.append(
-                where(
-                    header_index + 1,
-                    None,
-                    "no year: add a Tahun column or keep the title 'TAHUN ANGGARAN 2024' (or put the year in the file name)",
-                )
-            )
-            continue
-        if "unit_kode" not in cols and not unit_match:
-            problems.append(
-                where(header_index + 1, None, "no unit: add Kode Unit / Nama Unit columns or keep the title line 'SKPD : <kode> <nama>'")
-            )
-            continue
-        if "akun_kode" not in cols or "program_kode" not in cols:
-            problems.append(
-                where(header_index + 1, None, "the header needs Kode Program and Kode Akun columns (and Kode Kegiatan, Kode Sub Kegiatan)")
-            )
-            continue
-        money = [m for m in MONEY if m in cols]
-        candidates: list[dict] = []
-        total_row: tuple[int, dict] | None = None
-        for index in range(header_index + 1, len(sheet.rows)):
-            row = sheet.rows[index]
-            baris = index + 1
-
-            def cell(field: str, row=row, cols=cols):
-                col = cols.get(field)
-                return row[col] if col is not None and col < len(row) else None
-
-            uraian = str(cell("uraian") or "").strip()
-            akun = _code(cell("akun_kode"))
-            if not any(c not in (None, "") for c in row):
-                continue
-            amounts: dict[str, Decimal] = {}
-            bad = False
-            for field in money:
-                try:
-                    amounts[field] = parse_rupiah(cell(field))
-                except ValueError as exc:
-                    problems.append(where(baris, field, str(exc)))
-                    bad = True
-            if bad:
-                continue
-            if not akun:
-                if _SUBTOTAL.match(uraian) and uraian.lower().lstrip().startswith("total"):
-                    total_row = (baris, amounts)
-                continue  # program / kegiatan / sub kegiatan header or subtotal
-            if _SUBTOTAL.match(uraian):
-                continue
-            if not _AKUN.match(akun):
-                problems.append(where(baris, "akun_kode", f"akun code {akun!r} is not a belanja account (5.x.xx...)"))
-                continue
-            program = _code(cell("program_kode"))
-            if not _PROGRAM.match(program):
-                problems.append(
-                    where(baris, "program_kode", f"program code {program!r} is not a Permendagri 90/2019 program code like 2.17.07")
-                )
-                continue
-            if program_codes is not None and program not in program_codes:
-                problems.append(
-                    where(baris, "program_kode", f"program {program} is not in the catalogue (dbt_project/seeds/katalog/program.csv)")
-                )
-                continue
-            for field in ("pagu_apbd", "pagu_pergeseran", "pagu_apbdp"):
-                if amounts.get(field, 0) < 0:
-                    problems.append(where(baris, field, f"negative pagu {amounts[field]}"))
-                    bad = True
-            pagu_akhir = next((amounts[f] for f in ("pagu_apbdp", "pagu_pergeseran", "pagu_apbd") if f in amounts), None)
-            if "realisasi" in amounts and pagu_akhir is not None and amounts["realisasi"] > pagu_akhir:
-                problems.append(where(baris, "realisasi", f"realisasi {amounts['realisasi']} is larger than its pagu {pagu_akhir}"))
-                bad = True
-            if amounts.get("realisasi", 0) < 0:
-                problems.append(where(baris, "realisasi", f"negative realisasi {amounts['realisasi']}"))
-                bad = True
-            if bad:
-                continue
-            tahun = cell("tahun") if "tahun" in cols else None
-            unit_kode = _code(cell("unit_kode")) if "unit_kode" in cols else unit_match.group(1)
-            unit_nama = str(cell("unit_nama") or "").strip() if "unit_nama" in cols else unit_match.group(2).strip()
-            candidates.append(
-                {
-                    "baris": baris,
-                    "lembar": sheet.name,
-                    "tahun": int(float(tahun)) if tahun not in (None, "") else int(year_match.group(1)),
-                    "unit_kode": unit_kode,
-                    "unit_nama": unit_nama,
-                    "program_kode": program,
-                    "kegiatan_kode": _code(cell("kegiatan_kode")),
-                    "sub_kegiatan_kode": _code(cell("sub_kegiatan_kode")),
-                    "akun_kode": akun,
-                    "jenis_belanja_kode": ".".join(akun.split(".")[:3]),
-                    "uraian": uraian,
-                    **{m: amounts.get(m) if m in cols else None for m in MONEY},
-                }
-            )
-        # An akun row with more detailed akun rows below it (same unit and sub kegiatan) is a subtotal.
-        parents = set()
-        for r in candidates:
-            parts = r["akun_kode"].split(".")
-            for depth in range(1, len(parts)):
-                parents.add((r["unit_kode"], r["sub_kegiatan_kode"], r["program_kode"], ".".join(parts[:depth])))
-        leaves = [r for r in candidates if (r["unit_kode"], r["sub_kegiatan_kode"], r["program_kode"], r["akun_kode"]) not in parents]
-        if total_row is not None and not problems:
-            baris, totals = total_row
-            for field, value in totals.items():
-                summed = sum((r[field] or 0) for r in leaves)
-                if summed != value:
-                    problems.append(
-                        where(
-                            baris,
-                            field,
-                            f"the Total row says {value} but the detail rows add up to {summed}; is a detail row missing or a subtotal typed as detail?",
-                        )
-                    )
-        out.extend(leaves)
+        rows, sheet_problems = _parse_sheet(path, sheet, *found, program_codes)
+        problems.extend(sheet_problems)
+        out.extend(rows)
     if not used and not problems:
         raise InputFileError(
             path,
@@ -330,3 +253,156 @@ def parse(path: Path, program_codes: set[str] | None = None) -> pd.DataFrame:
     if not out:
         raise InputFileError(path, [RowProblem(None, None, "the export has a header but no detail rows with an akun code")], SOURCE)
     return pd.DataFrame(out, columns=COLUMNS)
+
+
+def _parse_sheet(
+    path: Path, sheet: _Sheet, header_index: int, cols: dict[str, int], program_codes: set[str] | None
+) -> tuple[list[dict], list[RowProblem]]:
+    problems: list[RowProblem] = []
+
+    def where(baris: int | None, kolom: str | None, message: str) -> RowProblem:
+        return RowProblem(baris, kolom, f"sheet '{sheet.name}': {message}")
+
+    title_cells = [str(c) for r in sheet.rows[:header_index] for c in r if c not in (None, "")]
+    year_match = next((m for m in (_YEAR_IN_TITLE.search(c) for c in title_cells) if m), None) or re.search(
+        r"(?<!\d)((?:19|20)\d{2})(?!\d)", path.stem
+    )
+    title_unit = _unit_from_title(title_cells)
+    if "tahun" not in cols and not year_match:
+        return [], [
+            where(
+                header_index + 1,
+                None,
+                "no year: add a Tahun column or keep the title 'TAHUN ANGGARAN 2024' (or put the year in the file name)",
+            )
+        ]
+    if "unit_kode" not in cols and not title_unit:
+        return [], [
+            where(header_index + 1, None, "no unit: add Kode Unit / Nama Unit columns or keep the title line 'SKPD : <kode> <nama>'")
+        ]
+    if "akun_kode" not in cols or "program_kode" not in cols:
+        return [], [
+            where(header_index + 1, None, "the header needs Kode Program and Kode Akun columns (and Kode Kegiatan, Kode Sub Kegiatan)")
+        ]
+    money = [m for m in MONEY if m in cols]
+    candidates: list[dict] = []
+    grand_total: tuple[int, dict] | None = None
+    for index in range(header_index + 1, len(sheet.rows)):
+        row = sheet.rows[index]
+        baris = index + 1
+
+        def cell(field: str, row=row):
+            col = cols.get(field)
+            return row[col] if col is not None and col < len(row) else None
+
+        if not any(c not in (None, "") for c in row):
+            continue
+        akun = _code(cell("akun_kode"))
+        uraian = str(cell("uraian") or "").strip()
+        if akun and not _ANY_CODE.match(akun):  # a label typed in the code column ("TOTAL")
+            uraian, akun = uraian or akun, ""
+        label = _norm(uraian)
+        is_grand_total = not akun and label in _GRAND_TOTAL
+        if not is_grand_total and (not akun or not _AKUN.match(akun) or _SUBTOTAL.match(uraian)):
+            continue  # headers, subtotals, signature lines, column numbers, non-belanja accounts
+        amounts: dict[str, Decimal | None] = {}
+        bad = False
+        for field in money:
+            try:
+                amounts[field] = parse_rupiah(cell(field))
+            except ValueError as exc:
+                problems.append(where(baris, field, str(exc)))
+                bad = True
+        if bad:
+            continue
+        if is_grand_total:
+            grand_total = (baris, amounts)
+            continue
+        program = _code(cell("program_kode"))
+        if not _PROGRAM.match(program):
+            problems.append(
+                where(baris, "program_kode", f"program code {program!r} is not a Permendagri 90/2019 program code like 2.17.07")
+            )
+            continue
+        if program_codes is not None and program not in program_codes:
+            problems.append(
+                where(baris, "program_kode", f"program {program} is not in the catalogue (dbt_project/seeds/katalog/program.csv)")
+            )
+            continue
+        tahun_cell = cell("tahun") if "tahun" in cols else None
+        tahun_text = _code(tahun_cell)
+        if tahun_text:
+            year = re.search(r"(?:19|20)\d{2}", tahun_text)
+            if not year:
+                problems.append(where(baris, "tahun", f"{tahun_cell!r} is not a year"))
+                continue
+            tahun = int(year.group(0))
+        elif year_match:
+            tahun = int(year_match.group(1))
+        else:
+            problems.append(where(baris, "tahun", "no year in the Tahun column, the title or the file name"))
+            continue
+        unit_kode = _code(cell("unit_kode")) if "unit_kode" in cols else title_unit[0]
+        if not unit_kode:
+            problems.append(where(baris, "unit_kode", "no unit code"))
+            continue
+        unit_nama = str(cell("unit_nama") or "").strip() if "unit_nama" in cols else (title_unit[1] if title_unit else "")
+        candidates.append(
+            {
+                "baris": baris,
+                "lembar": sheet.name,
+                "tahun": tahun,
+                "unit_kode": unit_kode,
+                "unit_nama": unit_nama,
+                "program_kode": program,
+                "kegiatan_kode": _code(cell("kegiatan_kode")),
+                "sub_kegiatan_kode": _code(cell("sub_kegiatan_kode")),
+                "akun_kode": akun,
+                "jenis_belanja_kode": ".".join(akun.split(".")[:3]),
+                "uraian": uraian,
+                **{m: amounts.get(m) for m in MONEY},
+            }
+        )
+    # A money column left blank on every detail row is not in this export; otherwise blank = 0.
+    present = [m for m in money if any(r[m] is not None for r in candidates)]
+    for r in candidates:
+        for m in MONEY:
+            r[m] = (r[m] if r[m] is not None else Decimal(0)) if m in present else None
+    # An akun row with more detailed akun rows below it is a subtotal: within its sub kegiatan, or,
+    # when printed without a sub kegiatan / kegiatan, anywhere in its program.
+    exact, loose = set(), set()
+    for r in candidates:
+        parts = r["akun_kode"].split(".")
+        for depth in range(1, len(parts)):
+            prefix = ".".join(parts[:depth])
+            exact.add((r["unit_kode"], r["program_kode"], r["sub_kegiatan_kode"], prefix))
+            loose.add((r["unit_kode"], r["program_kode"], prefix))
+    leaves = []
+    for r in candidates:
+        if r["sub_kegiatan_kode"]:
+            parent = (r["unit_kode"], r["program_kode"], r["sub_kegiatan_kode"], r["akun_kode"]) in exact
+        else:
+            parent = (r["unit_kode"], r["program_kode"], r["akun_kode"]) in loose
+        if not parent:
+            leaves.append(r)
+    for r in leaves:
+        for field in ("pagu_apbd", "pagu_pergeseran", "pagu_apbdp", "realisasi"):
+            if (r[field] or 0) < 0:
+                problems.append(where(r["baris"], field, f"negative {'pagu' if field != 'realisasi' else 'realisasi'} {r[field]}"))
+        pagu_akhir = next((r[f] for f in ("pagu_apbdp", "pagu_pergeseran", "pagu_apbd") if r[f] is not None), None)
+        if r["realisasi"] is not None and pagu_akhir is not None and r["realisasi"] > pagu_akhir:
+            problems.append(where(r["baris"], "realisasi", f"realisasi {r['realisasi']} is larger than its pagu {pagu_akhir}"))
+    if grand_total is not None and not problems:
+        baris, totals = grand_total
+        for field in present:
+            value = totals.get(field)
+            summed = sum((r[field] for r in leaves), Decimal(0))
+            if value is not None and summed != value:
+                problems.append(
+                    where(
+                        baris,
+                        field,
+                        f"the Total row says {value} but the detail rows add up to {summed}; is a detail row missing or a subtotal typed as detail?",
+                    )
+                )
+    return leaves, problems

@@ -167,7 +167,7 @@ def test_money_formats():
     assert sipd.parse_rupiah("1.234.567.890,50") == Decimal("1234567890.50")
     assert sipd.parse_rupiah("1,234,567,890") == Decimal(1234567890)
     assert sipd.parse_rupiah("5.400") == Decimal(5400)  # money: one dot + 3 digits is thousands
-    assert sipd.parse_rupiah("-") == 0 and sipd.parse_rupiah(None) == 0 and sipd.parse_rupiah("") == 0
+    assert sipd.parse_rupiah("-") == 0 and sipd.parse_rupiah(None) is None and sipd.parse_rupiah("") is None
     assert sipd.parse_rupiah("(1.000)") == Decimal(-1000) and sipd.parse_rupiah("Rp 2.500") == Decimal(2500)
     assert sipd.parse_rupiah(1234567890.0) == Decimal(1234567890)
     with pytest.raises(ValueError):
@@ -209,3 +209,73 @@ def write_large_export(path, n):
             ]
         )
     book.save(path)
+
+
+def _sheet(path, header, rows, title=("LAPORAN TAHUN ANGGARAN 2024", UNIT)):
+    book = Workbook()
+    ws = book.active
+    ws.title = "Rekap"
+    for line in title:
+        ws.append([line])
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    book.save(path)
+    return path
+
+
+CODES = ["Kode Program", "Kode Kegiatan", "Kode Sub Kegiatan", "Kode Akun", "Uraian"]
+
+
+def test_real_export_furniture_is_not_data(tmp_path):
+    """A column-number row under the header, the top account '5 BELANJA DAERAH', a program-level
+    akun subtotal without a sub kegiatan, a TOTAL typed in the code column and a signature block."""
+    rows = [
+        ["1", "2", "3", "4", "5", "6", "7 = 6/5"],
+        ["2.17.07", "", "", "5", "BELANJA DAERAH", 3000, 2500],
+        ["2.17.07", "", "", "5.1.02", "Belanja Barang dan Jasa", 3000, 2500],
+        ["2.17.07", "2.17.07.2.01", "2.17.07.2.01.0001", "5.1.02.01.01.0024", "ATK", 1000, 500],
+        ["2.17.07", "2.17.07.2.02", "2.17.07.2.02.0003", "5.1.02.01.01.0026", "Cetak", 2000, 2000],
+        ["", "", "", "TOTAL", "", 3000, 2500],
+        ["", "", "", "", "Jakarta, 31 Desember 2024", "Kepala Dinas", "NIP. 197001011990031001"],
+    ]
+    parsed = sipd.parse(_sheet(tmp_path / "x.xlsx", [*CODES, "APBD-P (Rp)", "Realisasi (Rp)"], rows), PROGRAMS)
+    assert list(parsed.akun_kode) == ["5.1.02.01.01.0024", "5.1.02.01.01.0026"]
+    assert sum(parsed.realisasi) == 2500 and sum(parsed.pagu_apbdp) == 3000
+
+
+def test_latest_pergeseran_and_blank_columns(tmp_path):
+    header = [*CODES, "APBD", "Pergeseran I", "Pergeseran II", "APBD-P", "Realisasi"]
+    rows = [["2.17.07", "2.17.07.2.01", "2.17.07.2.01.0001", "5.1.02.01.01.0024", "ATK", 1000, 1000, 1200, None, 1100]]
+    parsed = sipd.parse(_sheet(tmp_path / "x.xlsx", header, rows), PROGRAMS)
+    row = parsed.iloc[0]
+    assert row.pagu_pergeseran == 1200  # Pergeseran II, not I
+    assert row.pagu_apbdp is None  # a column blank on every row is not in this export
+    assert row.realisasi == 1100  # checked against the latest stage present (Pergeseran II)
+
+
+def test_unit_from_title_cells_prefers_sub_unit(tmp_path):
+    title = (
+        "SKPD : 3.31.3.30.2.17.01.0000 Dinas PPKUKM",
+        "Sub Unit : 3.31.3.30.2.17.01.0008 Unit Pengelola Metrologi",
+        "TAHUN ANGGARAN 2023",
+    )
+    rows = [["3.30.05", "3.30.05.2.01", "3.30.05.2.01.0001", "5.1.02.01.01.0024", "ATK", 1000, 900]]
+    parsed = sipd.parse(_sheet(tmp_path / "x.xlsx", [*CODES, "APBD-P", "Realisasi"], rows, title), PROGRAMS)
+    assert (parsed.unit_kode[0], parsed.unit_nama[0], parsed.tahun[0]) == ("3.31.3.30.2.17.01.0008", "Unit Pengelola Metrologi", 2023)
+
+
+def test_bad_year_cell_is_a_row_problem_not_a_crash(tmp_path):
+    rows = [["2.17.07", "2.17.07.2.01", "2.17.07.2.01.0001", "5.1.02.01.01.0024", "ATK", "TA dua ribu", 1000, 900]]
+    path = _sheet(tmp_path / "tanpa_tahun.xlsx", [*CODES, "Tahun", "APBD-P", "Realisasi"], rows, title=(UNIT,))
+    _rejected(path, "row 3", "column 'tahun'", "'TA dua ribu' is not a year")
+
+
+def test_more_money_formats():
+    assert sipd.parse_rupiah("1.000,-") == 1000
+    assert sipd.parse_rupiah(None) is None and sipd.parse_rupiah("-") == 0
+    assert str(sipd.parse_rupiah(1000.0)) == "1000"
+    with pytest.raises(ValueError, match="more than 2 decimals"):
+        sipd.parse_rupiah(1234.567)
+    with pytest.raises(ValueError):
+        sipd.parse_rupiah("(1.000")

@@ -24,26 +24,35 @@ lebar as (
 
 ),
 
+-- serapan counts realisasi only where the APBD-P is known, so a unit whose APBD-P export has
+-- not landed yet does not inflate the serapan of a program, sasaran or the total
+berpagu as (
+
+    select *, case when pagu_apbdp is not null then realisasi end as realisasi_berpagu
+    from lebar
+
+),
+
 berdimensi as (
 
-    select tahun, 'UNIT' as dimensi, unit_kode as kode, unit_nama as nama, pagu_apbd, pagu_pergeseran, pagu_apbdp, realisasi
-    from lebar
+    select tahun, 'UNIT' as dimensi, unit_kode as kode, unit_nama as nama, pagu_apbd, pagu_pergeseran, pagu_apbdp, realisasi, realisasi_berpagu
+    from berpagu
     union all
-    select lebar.tahun, 'PROGRAM', lebar.program_kode, program.program_nama, pagu_apbd, pagu_pergeseran, pagu_apbdp, realisasi
-    from lebar
+    select lebar.tahun, 'PROGRAM', lebar.program_kode, program.program_nama, pagu_apbd, pagu_pergeseran, pagu_apbdp, realisasi, realisasi_berpagu
+    from berpagu as lebar
     left join {{ ref('program') }} as program on program.program_kode = lebar.program_kode
     union all
-    select lebar.tahun, 'JENIS_BELANJA', lebar.jenis_belanja_kode, jenis.jenis_belanja_nama, pagu_apbd, pagu_pergeseran, pagu_apbdp, realisasi
-    from lebar
+    select lebar.tahun, 'JENIS_BELANJA', lebar.jenis_belanja_kode, jenis.jenis_belanja_nama, pagu_apbd, pagu_pergeseran, pagu_apbdp, realisasi, realisasi_berpagu
+    from berpagu as lebar
     left join {{ ref('jenis_belanja') }} as jenis on jenis.jenis_belanja_kode = lebar.jenis_belanja_kode
     union all
-    select lebar.tahun, 'SASARAN', program.sasaran_kode, sasaran.sasaran_nama, pagu_apbd, pagu_pergeseran, pagu_apbdp, realisasi
-    from lebar
+    select lebar.tahun, 'SASARAN', program.sasaran_kode, sasaran.sasaran_nama, pagu_apbd, pagu_pergeseran, pagu_apbdp, realisasi, realisasi_berpagu
+    from berpagu as lebar
     inner join {{ ref('program') }} as program on program.program_kode = lebar.program_kode
     left join {{ ref('sasaran') }} as sasaran on sasaran.sasaran_kode = program.sasaran_kode
     union all
-    select tahun, 'TOTAL', 'TOTAL', 'Total belanja', pagu_apbd, pagu_pergeseran, pagu_apbdp, realisasi
-    from lebar
+    select tahun, 'TOTAL', 'TOTAL', 'Total belanja', pagu_apbd, pagu_pergeseran, pagu_apbdp, realisasi, realisasi_berpagu
+    from berpagu
 
 ),
 
@@ -57,13 +66,21 @@ final as (
         cast(sum(pagu_apbd) as decimal(20, 2)) as pagu_apbd,
         cast(sum(pagu_pergeseran) as decimal(20, 2)) as pagu_pergeseran,
         cast(sum(pagu_apbdp) as decimal(20, 2)) as pagu_apbdp,
-        cast(sum(realisasi) as decimal(20, 2)) as realisasi
+        cast(sum(realisasi) as decimal(20, 2)) as realisasi,
+        sum(realisasi_berpagu) as realisasi_berpagu
     from berdimensi
     group by tahun, dimensi, kode
 
 )
 
 select
-    *,
-    case when pagu_apbdp > 0 then cast(realisasi as double) / cast(pagu_apbdp as double) * 100 end as serapan_persen
+    tahun,
+    dimensi,
+    kode,
+    nama,
+    pagu_apbd,
+    pagu_pergeseran,
+    pagu_apbdp,
+    realisasi,
+    case when pagu_apbdp > 0 then cast(realisasi_berpagu as double) / cast(pagu_apbdp as double) * 100 end as serapan_persen
 from final

@@ -48,7 +48,9 @@ def ingest_files(settings: Settings, report, progress: Reporter = silent) -> Non
             report.rejected.append(exc)
             progress(f"ingest: {path.name} REJECTED, copy kept in {kept.parent}")
             continue
-        rows = rows.assign(**{m: [None if v is None else format(v, "f") for v in rows[m]] for m in sipd.MONEY})  # exact, cast to DECIMAL on load
+        rows = rows.assign(
+            **{m: [None if v is None else format(v, "f") for v in rows[m]] for m in sipd.MONEY}
+        )  # exact, cast to DECIMAL on load
         batch = landing.land(settings.landing_dir, sipd.SOURCE, sipd.ENTITY, path, sha, rows)
         report.landed.append(batch)
         progress(f"ingest: {path.name} landed as batch {batch.batch_id} ({batch.row_count} rows)")

@@ -31,6 +31,9 @@ def summarize(settings: Settings) -> str:
             [tahun],
         ).fetchall()
         rekon = dict(con.execute("select status, count(*) from marts.rekonsiliasi_lkip group by status").fetchall())
+        anggaran = con.execute(
+            "select realisasi, pagu_apbdp, serapan_persen from marts.serapan_anggaran where dimensi = 'TOTAL' and tahun = ?", [tahun]
+        ).fetchone()
         has_log = con.execute(
             "select count(*) from duckdb_tables() where schema_name = 'marts' and table_name = 'log_perubahan'"
         ).fetchone()[0]
@@ -63,6 +66,10 @@ def summarize(settings: Settings) -> str:
         if key in rows:
             avg, kriteria, n, counted, _ = rows[key]
             lines.append(f"  {label:<19}: {_pct(avg)} ({kriteria}); {counted} of {n} counted")
+    if anggaran and anggaran[2] is not None:
+        realisasi, pagu, persen = anggaran
+        rupiah = lambda v: f"Rp{int(v):,}".replace(",", ".")  # noqa: E731
+        lines.append(f"  Serapan anggaran   : {_pct(persen)} ({rupiah(realisasi)} of pagu APBD-P {rupiah(pagu)}; marts.serapan_anggaran)")
     lines.append(
         "  Reconciliation with the published LKIP: "
         + ", ".join(f"{rekon.get(s, 0)} {s}" for s in ("COCOK", "SELISIH", "TIDAK_DAPAT_DIHITUNG"))

@@ -75,7 +75,17 @@ def main() -> None:
             kode = "TOTAL" if is_total else (cells[0].strip() if dimensi != "UNIT" else str(urutan))
             nama = "TOTAL" if is_total else (cells[1].strip() if dimensi != "UNIT" else label.lstrip("0123456789 ").strip())
             for (tahun, ukuran), value in zip(columns, values, strict=True):
-                rows.append({"tabel": tabel, "dimensi": dimensi, "kode": kode, "nama": nama, "tahun": tahun, "ukuran": ukuran, "nilai_terbitan": value})
+                rows.append(
+                    {
+                        "tabel": tabel,
+                        "dimensi": dimensi,
+                        "kode": kode,
+                        "nama": nama,
+                        "tahun": tahun,
+                        "ukuran": ukuran,
+                        "nilai_terbitan": value,
+                    }
+                )
             if is_total:
                 break
     OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""SIPD exports through the whole pipeline: landed, validated, built into marts.serapan_anggaran
+"""SIPD exports through the whole pipeline (year 2025, beside the bundled 2023-2024 sample): landed, validated, built into marts.serapan_anggaran
 with exact rupiah; a later export of a unit and stage replaces the earlier one; a bad export is
 quarantined and changes nothing."""
 
@@ -20,7 +20,7 @@ DINAS = ("3.31.3.30.2.17.01.0000", "Dinas Perindustrian, Perdagangan, Koperasi, 
 METRO = ("3.31.3.30.2.17.01.0008", "Unit Pengelola Metrologi")
 
 
-def export(path, money_columns, lines, title="LAPORAN ANGGARAN TAHUN ANGGARAN 2024"):
+def export(path, money_columns, lines, title="LAPORAN ANGGARAN TAHUN ANGGARAN 2025"):
     book = Workbook()
     ws = book.active
     ws.title = "Rekap"
@@ -51,7 +51,7 @@ def serapan(settings):
         return {
             (d, k): (a, g, p, r, None if s is None else round(s, 4))
             for d, k, a, g, p, r, s in con.execute(
-                "select dimensi, kode, pagu_apbd, pagu_pergeseran, pagu_apbdp, realisasi, serapan_persen from marts.serapan_anggaran where tahun = 2024"
+                "select dimensi, kode, pagu_apbd, pagu_pergeseran, pagu_apbdp, realisasi, serapan_persen from marts.serapan_anggaran where tahun = 2025"
             ).fetchall()
         }
     finally:
@@ -60,9 +60,9 @@ def serapan(settings):
 
 def test_pagu_and_realisasi_exports_make_serapan_by_every_dimension(home_copy):
     settings = home_copy
-    (settings.inbox / "sipd").mkdir()
-    export(settings.inbox / "sipd" / "pagu_2024.xlsx", ["APBD", "Pergeseran II", "APBD-P"], PAGU)
-    export(settings.inbox / "sipd" / "realisasi_2024.xlsx", ["Realisasi"], REALISASI)
+    (settings.inbox / "sipd").mkdir(exist_ok=True)
+    export(settings.inbox / "sipd" / "pagu_2025.xlsx", ["APBD", "Pergeseran II", "APBD-P"], PAGU)
+    export(settings.inbox / "sipd" / "realisasi_2025.xlsx", ["Realisasi"], REALISASI)
     pipeline.run(settings)
     rows = serapan(settings)
     D = Decimal
@@ -82,7 +82,7 @@ def test_pagu_and_realisasi_exports_make_serapan_by_every_dimension(home_copy):
 
     # a later realisasi export of the Dinas replaces its earlier one whole; Metrologi keeps its own
     export(
-        settings.inbox / "sipd" / "realisasi_2024_revisi.xlsx", ["Realisasi"], [(DINAS, "2.17.07", "5.1.02.01.01.0024", "1.150.000.000")]
+        settings.inbox / "sipd" / "realisasi_2025_revisi.xlsx", ["Realisasi"], [(DINAS, "2.17.07", "5.1.02.01.01.0024", "1.150.000.000")]
     )
     pipeline.run(settings)
     rows = serapan(settings)
@@ -92,14 +92,14 @@ def test_pagu_and_realisasi_exports_make_serapan_by_every_dimension(home_copy):
 
 def test_bad_sipd_export_is_quarantined_and_nothing_changes(home_copy):
     settings = home_copy
-    (settings.inbox / "sipd").mkdir()
+    (settings.inbox / "sipd").mkdir(exist_ok=True)
     bad = [(DINAS, "2.17.07", "5.1.02.01.01.0024", "1.000.000", "1.000.000", "1.000.000", "2.000.000")]
-    export(settings.inbox / "sipd" / "realisasi_2024.xlsx", ["APBD", "Pergeseran II", "APBD-P", "Realisasi"], bad)
+    export(settings.inbox / "sipd" / "realisasi_2025.xlsx", ["APBD", "Pergeseran II", "APBD-P", "Realisasi"], bad)
     serving_before = file_sha256(settings.serving_db)
     with pytest.raises(PipelineError) as err:
         pipeline.run(settings)
     message = str(err.value)
-    assert "realisasi_2024.xlsx" in message and "sheet 'Rekap'" in message and "row 4" in message
+    assert "realisasi_2025.xlsx" in message and "sheet 'Rekap'" in message and "row 4" in message
     assert "larger than its pagu" in message
     assert file_sha256(settings.serving_db) == serving_before
-    assert list(settings.quarantine_dir.rglob("realisasi_2024.xlsx.reason.txt"))
+    assert list(settings.quarantine_dir.rglob("realisasi_2025.xlsx.reason.txt"))

@@ -5,7 +5,7 @@
 Writes ``dbt_project/seeds/rekonsiliasi/anggaran_terbitan.csv``: one row per published money cell
 of tables 1.4, 1.5, 1.7 (2023 APBD / APBD-P and 2024 APBD / APBD-P), 2.7, 2.9, 2.10 (2024 APBD,
 Pergeseran II, APBD-P) and 3.7, 3.8, 3.10 (APBD-P and realisasi 2023 and 2024), including the
-TOTAL rows as printed. The seed is the acceptance data of the SIPD sample generator and of the
+TOTAL rows as printed, and the efficiency per sasaran of table 3.19 (percent). The seed is the acceptance data of the SIPD sample generator and of the
 budget reconciliation; it is committed, so the report text is only needed to regenerate it.
 """
 
@@ -88,6 +88,14 @@ def main() -> None:
                 )
             if is_total:
                 break
+    # Table 3.19's efficiency per sasaran and its average (percent, as printed; not a money table).
+    for kode, nama, value in (
+        ("S1.1", "Peningkatan Produktivitas dan Daya Saing Industri Berwawasan Lingkungan", "99.14"),
+        ("S2.2", "Peningkatan Daya Saing Sektor Perdagangan", "99.08"),
+        ("S3.3", "Penumbuhan Nilai-nilai Kewirausahaan Dalam Upaya Mencapai Kemandirian Ekonomi", "99.09"),
+        ("TOTAL", "RATA-RATA EFISIENSI", "99.10"),
+    ):
+        rows.append({"tabel": "3.19", "dimensi": "SASARAN", "kode": kode, "nama": nama, "tahun": 2024, "ukuran": "EFISIENSI", "nilai_terbitan": value})
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))

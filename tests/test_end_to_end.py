@@ -104,17 +104,24 @@ def test_every_published_figure_matches_or_is_explained(published):
     settings, _ = published
     counts = dict(query(settings, "select status, count(*) from marts.rekonsiliasi_lkip group by 1"))
     # 571 published cells (tabel 3.14's eight BPS cells included) + 4 E-Monev entries now computed from BPS
-    assert counts == {"COCOK": 565, "SELISIH": 10}
+    # + 379 budget and efficiency cells (tables 1.4-1.7, 2.7-2.10, 3.7-3.10, 3.19)
+    assert counts == {"COCOK": 938, "SELISIH": 16}
     selisih = query(
         settings,
         "select tabel, ukuran, coalesce(indikator_kode, kelompok_ringkasan), tahun, periode, round(nilai_hitung, 2) "
         "from marts.rekonsiliasi_lkip where status = 'SELISIH' order by all",
     )
     assert selisih == [
+        ("1.7", "ANGGARAN_APBD_P", None, 2023, "TAHUNAN", 0.0),  # 3.30.04 printed as a copy of 3.30.05
+        ("3.10", "ANGGARAN_APBD_P", None, 2023, "TAHUNAN", 0.0),
+        ("3.10", "ANGGARAN_REALISASI", None, 2023, "TAHUNAN", 0.0),
         ("3.11", "CAPAIAN", "SK02", 2024, "TW4", 3076.92),
         ("3.11", "RATA_RATA", "PERKIN", 2024, "TW3", 102.42),
         ("3.12", "CAPAIAN", "SK02", 2024, "TAHUNAN", 3076.92),
         ("3.12", "RATA_RATA", "PERKIN", 2023, "TAHUNAN", 100.95),
+        ("3.19", "EFISIENSI", "EFISIENSI", 2024, "TAHUNAN", 99.11),  # truncated in the report
+        ("3.19", "EFISIENSI", None, 2024, "TAHUNAN", 99.08),
+        ("3.19", "EFISIENSI", None, 2024, "TAHUNAN", 99.1),
         ("3.2", "CAPAIAN", "SK02", 2024, "TAHUNAN", 3076.92),
         ("3.5", "CAPAIAN", "KSD07", 2023, "TAHUNAN", 99.67),
         ("3.5", "RATA_RATA", "KSD", 2023, "TAHUNAN", 99.96),
@@ -129,7 +136,26 @@ def test_every_published_figure_matches_or_is_explained(published):
     )
     assert unexplained == []
     tables = {t for (t,) in query(settings, "select distinct tabel from marts.rekonsiliasi_lkip")}
-    assert tables == {"3.2", "3.5", "3.6", "3.11", "3.12", "3.13", "3.14", "E-MONEV"}
+    assert tables == {
+        "1.4",
+        "1.5",
+        "1.7",
+        "2.7",
+        "2.9",
+        "2.10",
+        "3.2",
+        "3.5",
+        "3.6",
+        "3.7",
+        "3.8",
+        "3.10",
+        "3.11",
+        "3.12",
+        "3.13",
+        "3.14",
+        "3.19",
+        "E-MONEV",
+    }
     (sdi,) = query(
         settings,
         "select status, round(nilai_hitung, 1) from marts.rekonsiliasi_lkip where tabel = '3.2' "
@@ -187,7 +213,9 @@ def test_every_budget_table_comes_out_of_serapan_anggaran_to_the_rupiah(publishe
     """Tables 1.4-1.7, 2.7-2.10 and 3.7-3.10: every printed unit, program, jenis belanja and total
     cell equals marts.serapan_anggaran, computed from the SIPD sample exports."""
     settings, _ = published
-    published_cells = query(settings, "select tabel, dimensi, kode, tahun, ukuran, nilai_terbitan from katalog.anggaran_terbitan")
+    published_cells = query(
+        settings, "select tabel, dimensi, kode, tahun, ukuran, nilai_terbitan from katalog.anggaran_terbitan where ukuran <> 'EFISIENSI'"
+    )
     column = {"APBD": "pagu_apbd", "PERGESERAN": "pagu_pergeseran", "APBD_P": "pagu_apbdp", "REALISASI": "realisasi"}
     mart = {}
     for dimensi, kode, tahun, *values in query(
@@ -213,3 +241,25 @@ def test_every_budget_table_comes_out_of_serapan_anggaran_to_the_rupiah(publishe
         query(settings, "select kode, round(serapan_persen, 2) from marts.serapan_anggaran where dimensi = 'SASARAN' and tahun = 2024")
     )
     assert per_sasaran == {"S1.1": 94.12, "S2.2": 91.91, "S3.3": 93.91}  # table 3.9
+
+
+def test_efficiency_per_sasaran_both_methods(published):
+    """Table 3.19: the report's method (capaian in percentage points) reproduces 99.14 % for industri;
+    the regulation's ratio method stands beside it; the average is a ringkasan row."""
+    settings, _ = published
+    rows = {
+        kode: (round(lkip, 2), round(pmk, 2), round(serapan, 2), n)
+        for kode, lkip, pmk, serapan, n in query(
+            settings,
+            "select sasaran_kode, efisiensi_metode_lkip_persen, efisiensi_pmk214_persen, serapan_persen, jumlah_program "
+            "from marts.efisiensi_sasaran where tahun = 2024",
+        )
+    }
+    assert rows == {"S1.1": (99.14, 14.43, 94.12, 2), "S2.2": (99.1, 9.51, 91.91, 4), "S3.3": (99.08, 8.3, 93.91, 6)}
+    (average,) = query(
+        settings,
+        "select round(rata_rata_capaian_persen, 3) from marts.ringkasan_capaian where kelompok_ringkasan = 'EFISIENSI' and tahun = 2024",
+    )[0]
+    assert average == 99.107  # (99.1443 + 99.0951 + 99.0830) / 3
+    status = dict(query(settings, "select baris, status from marts.rekonsiliasi_lkip where tabel = '3.19'"))
+    assert status["Peningkatan Produktivitas dan Daya Saing Industri Berwawasan Lingkungan"] == "COCOK"

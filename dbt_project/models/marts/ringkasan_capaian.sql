@@ -93,3 +93,20 @@ select
     jumlah_dihitung,
     jumlah_belum_rilis
 from rata_rata
+
+union all
+
+-- RATA-RATA EFISIENSI of table 3.19: the mean over the sasaran of the efficiency as the report
+-- computes it (marts.efisiensi_sasaran has both methods); no kriteria band applies to it.
+select
+    'EFISIENSI' as kelompok_ringkasan,
+    tahun,
+    'TAHUNAN' as periode,
+    'RENSTRA' as jenis_target,
+    cast(sum(cast(efisiensi_metode_lkip_persen as decimal(38, 12))) / count(*) as double) as rata_rata_capaian_persen,
+    cast(null as varchar) as kriteria,
+    cast(count(*) as bigint) as jumlah_indikator,
+    cast(count(*) as bigint) as jumlah_dihitung,
+    cast(0 as bigint) as jumlah_belum_rilis
+from {{ ref('efisiensi_sasaran') }}
+group by tahun

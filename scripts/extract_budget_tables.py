@@ -86,8 +86,59 @@ def main() -> None:
                         "nilai_terbitan": value,
                     }
                 )
+            if tabel.startswith("3."):
+                percents = [c.strip() for c in cells if re.fullmatch(r"\d+(,\d+)?%", c.strip())]
+                years = [2023, 2024] if len(percents) == 2 else ([2023] if len(percents) == 1 and values[3] == 0 else [])
+                for tahun, text in zip(years, percents, strict=False):
+                    pct = text.rstrip("%").replace(",", ".")
+                    rows.append(
+                        {
+                            "tabel": tabel,
+                            "dimensi": dimensi,
+                            "kode": kode,
+                            "nama": nama,
+                            "tahun": tahun,
+                            "ukuran": "SERAPAN",
+                            "nilai_terbitan": pct,
+                        }
+                    )
             if is_total:
                 break
+    # Tables 1.6, 2.8 and 3.9 by sasaran strategis (their labels are split over cells in the text,
+    # so the sasaran rows are typed here from the report).
+    sasaran = {
+        "S1.1": "Peningkatan Produktivitas dan Daya Saing Industri Berwawasan Lingkungan",
+        "S2.2": "Peningkatan Daya Saing Sektor Perdagangan",
+        "S3.3": "Penumbuhan Nilai-nilai Kewirausahaan Dalam Upaya Mencapai Kemandirian Ekonomi",
+    }
+    typed = {
+        ("1.6", 2023, "APBD"): (147458798820, 61245966587, 278852423233),
+        ("1.6", 2023, "APBD_P"): (110538966368, 48389858036, 232159565296),
+        ("1.6", 2024, "APBD"): (65597605224, 44027007921, 261588916945),
+        ("1.6", 2024, "APBD_P"): (66707296217, 55276957615, 247620698178),
+        ("2.8", 2024, "APBD"): (65597605224, 44027007921, 261588916945),
+        ("2.8", 2024, "PERGESERAN"): (65597605224, 44027007921, 261588718328),
+        ("2.8", 2024, "APBD_P"): (66707296217, 55276957615, 247620698178),
+        ("3.9", 2023, "APBD_P"): (110538966368, 48389858036, 232159565296),
+        ("3.9", 2023, "REALISASI"): (102725851024, 46404185419, 218412113931),
+        ("3.9", 2023, "SERAPAN"): ("92.93", "95.90", "94.08"),
+        ("3.9", 2024, "APBD_P"): (66707296217, 55276957615, 247620698178),
+        ("3.9", 2024, "REALISASI"): (62786804681, 50804885433, 232552179403),
+        ("3.9", 2024, "SERAPAN"): ("94.12", "91.91", "93.91"),
+    }
+    for (tabel, tahun, ukuran), values in typed.items():
+        for (kode, nama), value in zip(sasaran.items(), values, strict=True):
+            rows.append(
+                {
+                    "tabel": tabel,
+                    "dimensi": "SASARAN",
+                    "kode": kode,
+                    "nama": nama,
+                    "tahun": tahun,
+                    "ukuran": ukuran,
+                    "nilai_terbitan": value,
+                }
+            )
     # Table 3.19's efficiency per sasaran and its average (percent, as printed; not a money table).
     for kode, nama, value in (
         ("S1.1", "Peningkatan Produktivitas dan Daya Saing Industri Berwawasan Lingkungan", "99.14"),
@@ -95,7 +146,17 @@ def main() -> None:
         ("S3.3", "Penumbuhan Nilai-nilai Kewirausahaan Dalam Upaya Mencapai Kemandirian Ekonomi", "99.09"),
         ("TOTAL", "RATA-RATA EFISIENSI", "99.10"),
     ):
-        rows.append({"tabel": "3.19", "dimensi": "SASARAN", "kode": kode, "nama": nama, "tahun": 2024, "ukuran": "EFISIENSI", "nilai_terbitan": value})
+        rows.append(
+            {
+                "tabel": "3.19",
+                "dimensi": "SASARAN",
+                "kode": kode,
+                "nama": nama,
+                "tahun": 2024,
+                "ukuran": "EFISIENSI",
+                "nilai_terbitan": value,
+            }
+        )
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))

@@ -269,7 +269,7 @@ jumlah_baris as (
 
     select tabel, tahun, ukuran, sum(nilai_terbitan) as jumlah
     from anggaran_terbitan
-    where kode <> 'TOTAL' and ukuran <> 'EFISIENSI'
+    where kode <> 'TOTAL' and ukuran not in ('EFISIENSI', 'SERAPAN')
     group by tabel, tahun, ukuran
 
 ),
@@ -293,6 +293,7 @@ anggaran_dihitung as (
         case
             when t.ukuran = 'EFISIENSI' and t.kode = 'TOTAL' then ringkasan.rata_rata_capaian_persen
             when t.ukuran = 'EFISIENSI' then efisiensi.efisiensi_metode_lkip_persen
+            when t.ukuran = 'SERAPAN' then serapan.serapan_persen
             -- no SIPD line for a member in a year that has SIPD data means no budget: 0
             when tahun_sipd.tahun is not null then coalesce(cast(
                 case t.ukuran
@@ -303,7 +304,7 @@ anggaran_dihitung as (
                 end as double
             ), 0)
         end as nilai_hitung,
-        case when t.ukuran = 'EFISIENSI' then 2 else 0 end as desimal
+        case when t.ukuran in ('EFISIENSI', 'SERAPAN') then 2 else 0 end as desimal
     from anggaran_terbitan as t
     left join {{ ref('serapan_anggaran') }} as serapan
         on serapan.tahun = t.tahun
@@ -328,15 +329,16 @@ anggaran_vs_terbitan as (
     select
         d.tabel,
         d.nama as baris,
-        case d.ukuran when 'EFISIENSI' then 'Efisiensi' else replace(d.ukuran, '_', '-') end || ' ' || cast(d.tahun as varchar) as kolom,
-        case when d.ukuran = 'EFISIENSI' then 'EFISIENSI' else 'ANGGARAN_' || d.ukuran end as ukuran,
+        case d.ukuran when 'EFISIENSI' then 'Efisiensi' when 'SERAPAN' then '%' else replace(d.ukuran, '_', '-') end
+            || ' ' || cast(d.tahun as varchar) as kolom,
+        case when d.ukuran in ('EFISIENSI', 'SERAPAN') then d.ukuran else 'ANGGARAN_' || d.ukuran end as ukuran,
         cast(null as varchar) as indikator_kode,
         case when d.ukuran = 'EFISIENSI' and d.kode = 'TOTAL' then 'EFISIENSI' end as kelompok_ringkasan,
         d.tahun,
         'TAHUNAN' as periode,
-        case when d.ukuran = 'EFISIENSI' then cast(d.nilai_terbitan as varchar) else cast(cast(d.nilai_terbitan as bigint) as varchar) end as teks_terbitan,
+        case when d.desimal > 0 then cast(d.nilai_terbitan as varchar) else cast(cast(d.nilai_terbitan as bigint) as varchar) end as teks_terbitan,
         cast(d.nilai_terbitan as double) as nilai_terbitan,
-        case when d.ukuran = 'EFISIENSI' then cast(round(d.nilai_hitung, 4) as varchar) else cast(cast(d.nilai_hitung as bigint) as varchar) end as teks_hitung,
+        case when d.desimal > 0 then cast(round(d.nilai_hitung, 4) as varchar) else cast(cast(d.nilai_hitung as bigint) as varchar) end as teks_hitung,
         d.nilai_hitung,
         d.nilai_hitung - cast(d.nilai_terbitan as double) as selisih,
         case
@@ -359,7 +361,7 @@ anggaran_dijelaskan as (
             when v.status <> 'COCOK' and penjelasan.penjelasan is not null then penjelasan.penjelasan
             when v.status <> 'COCOK' and tersalin.kode_asal is not null
                 then 'The printed figure is the same as row ' || tersalin.kode_asal || ' of the same table (' || v.teks_terbitan
-                    || '), a row copied by mistake; the SIPD data gives ' || v.teks_hitung || '.'
+                    || '), a row copied by mistake; the SIPD data gives ' || coalesce(v.teks_hitung, 'no budget for it') || '.'
             when v.kode = 'TOTAL' and jumlah.jumlah is not null and jumlah.jumlah <> cast(v.nilai_terbitan as decimal(20, 2))
                 then 'The report''s own rows add up to ' || cast(cast(jumlah.jumlah as bigint) as varchar) || ', '
                     || cast(cast(jumlah.jumlah - cast(v.nilai_terbitan as decimal(20, 2)) as bigint) as varchar) || ' more than this printed total.'

@@ -40,7 +40,7 @@ HEADER_SCAN_ROWS = 40
 MONEY = ("pagu_apbd", "pagu_pergeseran", "pagu_apbdp", "realisasi")
 COLUMNS = [
     "baris", "lembar", "tahun", "unit_kode", "unit_nama", "program_kode", "kegiatan_kode", "sub_kegiatan_kode",
-    "akun_kode", "jenis_belanja_kode", "uraian", *MONEY,
+    "akun_kode", "jenis_belanja_kode", "uraian", *MONEY, "tanggal_data",
 ]  # fmt: skip
 
 _HEADER_ALIASES = {
@@ -75,6 +75,41 @@ _GRAND_TOTAL = {"total", "total belanja", "jumlah total", "total keseluruhan", "
 _SUBTOTAL = re.compile(r"^\s*(jumlah|sub\s*total|subtotal|total)\b", re.IGNORECASE)
 _YEAR_IN_TITLE = re.compile(r"tahun\s+(?:anggaran\s+)?((?:19|20)\d{2})", re.IGNORECASE)
 _UNIT_IN_TITLE = re.compile(r"^\s*(sub\s*unit|unit|skpd|pd/ukpd|opd)\s*:\s*([0-9][0-9.]*)\s+(.+?)\s*$", re.IGNORECASE)
+_BULAN = {
+    "januari": 1, "februari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "agustus": 8,
+    "september": 9, "oktober": 10, "november": 11, "desember": 12,
+}  # fmt: skip
+_AS_OF_DAY = re.compile(
+    r"\b(?:s\.?\s*d\.?|s/d|sampai dengan|per tanggal|per|tanggal|posisi)\s*(\d{1,2})\s+([a-z]+)\s+((?:19|20)\d{2})", re.IGNORECASE
+)
+_AS_OF_NUMERIC = re.compile(
+    r"\b(?:s\.?\s*d\.?|s/d|sampai dengan|per tanggal|per|tanggal|posisi)\s*(\d{1,2})[-/.](\d{1,2})[-/.]((?:19|20)\d{2})", re.IGNORECASE
+)
+_AS_OF_MONTH = re.compile(r"\b(?:s\.?\s*d\.?|s/d|sampai dengan|bulan)\s*(?:bulan\s+)?([a-z]+)\s+((?:19|20)\d{2})", re.IGNORECASE)
+
+
+def data_date(cells: list[str]) -> str | None:
+    """The date an export's figures stand at, from its title ("s.d. 31 Desember 2024", "per tanggal
+    30/11/2024", "s.d. Bulan Oktober 2024" = end of that month), as ISO text; None if not stated."""
+    import calendar
+    from datetime import date
+
+    for cell in cells:
+        text = str(cell)
+        for match in _AS_OF_DAY.finditer(text):
+            month = _BULAN.get(match.group(2).lower())
+            if month:
+                return date(int(match.group(3)), month, int(match.group(1))).isoformat()
+        for match in _AS_OF_NUMERIC.finditer(text):
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1))).isoformat()
+        for match in _AS_OF_MONTH.finditer(text):
+            month = _BULAN.get(match.group(1).lower())
+            if month:
+                year = int(match.group(2))
+                return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+    return None
+
+
 _UNIT_PREFERENCE = {"sub unit": 0, "subunit": 0, "unit": 1, "pd/ukpd": 2, "opd": 2, "skpd": 3}
 
 
@@ -268,6 +303,10 @@ def _parse_sheet(
         r"(?<!\d)((?:19|20)\d{2})(?!\d)", path.stem
     )
     title_unit = _unit_from_title(title_cells)
+    try:
+        tanggal_data = data_date(title_cells)
+    except ValueError:  # e.g. "s.d. 31 Februari 2024"
+        return [], [where(1, None, f"the date in the title is not a real date: {' '.join(title_cells)[:120]!r}")]
     if "tahun" not in cols and not year_match:
         return [], [
             where(
@@ -361,6 +400,7 @@ def _parse_sheet(
                 "jenis_belanja_kode": ".".join(akun.split(".")[:3]),
                 "uraian": uraian,
                 **{m: amounts.get(m) for m in MONEY},
+                "tanggal_data": tanggal_data,
             }
         )
     # A money column left blank on every detail row is not in this export; otherwise blank = 0.

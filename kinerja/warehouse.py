@@ -35,7 +35,8 @@ RAW_BPS_COLUMNS = (
 RAW_SIPD_COLUMNS = (
     "batch_id varchar, landed_at timestamp, baris integer, lembar varchar, tahun integer, unit_kode varchar, unit_nama varchar, "
     "program_kode varchar, kegiatan_kode varchar, sub_kegiatan_kode varchar, akun_kode varchar, jenis_belanja_kode varchar, "
-    "uraian varchar, pagu_apbd decimal(20, 2), pagu_pergeseran decimal(20, 2), pagu_apbdp decimal(20, 2), realisasi decimal(20, 2)"
+    "uraian varchar, pagu_apbd decimal(20, 2), pagu_pergeseran decimal(20, 2), pagu_apbdp decimal(20, 2), realisasi decimal(20, 2), "
+    "tanggal_data date"
 )
 RAW_EMONEV_COLUMNS = (
     "batch_id varchar, landed_at timestamp, baris integer, tahun integer, periode varchar, "
@@ -117,8 +118,8 @@ def load_raw(db_path: Path, settings: Settings, as_of: str | None = None, only: 
                 "insert into raw.sipd__anggaran "
                 "select batch_id, cast(landed_at as timestamp), baris, lembar, tahun, unit_kode, unit_nama, program_kode, kegiatan_kode, "
                 "sub_kegiatan_kode, akun_kode, jenis_belanja_kode, uraian, cast(pagu_apbd as decimal(20, 2)), "
-                "cast(pagu_pergeseran as decimal(20, 2)), cast(pagu_apbdp as decimal(20, 2)), cast(realisasi as decimal(20, 2)) "
-                "from read_parquet(?, union_by_name = true, hive_partitioning = false)",
+                "cast(pagu_pergeseran as decimal(20, 2)), cast(pagu_apbdp as decimal(20, 2)), cast(realisasi as decimal(20, 2)), "
+                "cast(tanggal_data as date) from read_parquet(?, union_by_name = true, hive_partitioning = false)",
                 [files],
             )
         con.execute(

@@ -89,6 +89,17 @@ def test_pagu_and_realisasi_exports_make_serapan_by_every_dimension(home_copy):
     assert rows[("UNIT", DINAS[0])][3] == D("1150000000")
     assert rows[("TOTAL", "TOTAL")][3] == D("1150000000")
 
+    # an export standing at an earlier date, delivered late, does not roll the figures back
+    export(
+        settings.inbox / "sipd" / "realisasi_2025_oktober.xlsx",
+        ["Realisasi"],
+        [(DINAS, "2.17.07", "5.1.02.01.01.0024", "999.000.000")],
+        title="LAPORAN REALISASI TAHUN ANGGARAN 2025 s.d. 31 Oktober 2025",
+    )
+    result = pipeline.run(settings)
+    assert len(result.landed) == 1
+    assert serapan(settings)[("UNIT", DINAS[0])][3] == D("1150000000")
+
 
 def test_bad_sipd_export_is_quarantined_and_nothing_changes(home_copy):
     settings = home_copy

@@ -279,3 +279,10 @@ def test_more_money_formats():
         sipd.parse_rupiah(1234.567)
     with pytest.raises(ValueError):
         sipd.parse_rupiah("(1.000")
+
+
+def test_export_date_from_the_title():
+    assert sipd.data_date(["LAPORAN REALISASI s.d. 31 Desember 2024"]) == "2024-12-31"
+    assert sipd.data_date(["Realisasi per tanggal 30/11/2024"]) == "2024-11-30"
+    assert sipd.data_date(["REALISASI ANGGARAN S.D. BULAN FEBRUARI 2024"]) == "2024-02-29"
+    assert sipd.data_date(["LAPORAN TAHUN ANGGARAN 2024", "Dinas Perindustrian, Perdagangan"]) is None

@@ -39,32 +39,21 @@ def kinerja_bps_poll():
     def poll_bps() -> dict | None:
         """Fetch, compare with the landing zone, land a new vintage if anything changed; return
         what landed, or None (which skips the announcement) when nothing did."""
-        import os
-
         from airflow.sdk import Connection
 
-        from kinerja.bps import poll
+        from kinerja.bps import config_and_key, poll
         from kinerja.config import Settings
         from kinerja.pipeline import run_lock
         from kinerja.progress import stderr_reporter
 
-        key = os.environ.get("KINERJA_BPS_KEY")
         try:
             conn = Connection.get("kinerja_bps")
         except Exception:  # no such connection: the environment variable must do
             conn = None
-        if conn is not None:
-            key = conn.password or key
-            if conn.host:  # "webapi.bps.go.id" (schema = https) or a full URL
-                base = conn.host if "://" in conn.host else f"{conn.schema or 'https'}://{conn.host}"
-                if conn.port:
-                    base = base.rstrip("/") + f":{conn.port}"
-                os.environ["KINERJA_BPS_BASE_URL"] = base if "/v1/api" in base else base.rstrip("/") + "/v1/api"
-        if not key:
-            raise ValueError("no BPS WebAPI key: create the Airflow connection 'kinerja_bps' (password) or set KINERJA_BPS_KEY")
+        config, key = config_and_key(conn)
         settings = Settings.from_env()
         # network calls outside the run lock; comparing and landing inside it
-        result = poll(settings, key, progress=stderr_reporter(), lock=lambda: run_lock(settings))
+        result = poll(settings, key, config=config, progress=stderr_reporter(), lock=lambda: run_lock(settings))
         return result.as_dict() if result.new_release else None
 
     @task(outlets=[BPS_RELEASE_ASSET])

@@ -13,6 +13,7 @@ emits no Asset event and triggers no rebuild.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tempfile
@@ -82,30 +83,17 @@ def _answer_rows(body, config: BpsConfig, where: str, domain: str | None) -> pd.
 
 def ingest_files(settings: Settings, report, progress: Reporter = silent) -> None:
     """Land every new BPS file of ``inbox/bps/`` (JSON answers, CSV tables)."""
-    from kinerja.ingest import inbox_files
+    from kinerja.ingest import ingest_files as land_inbox_files
 
-    files = inbox_files(settings.inbox, SOURCE, (".json", ".csv"))
-    progress(f"ingest: {len(files)} BPS file(s) in {settings.inbox / SOURCE}")
-    config = None
-    for path in files:
-        sha = landing.sha256_of(path)
-        if landing.find_landed(settings.landing_dir, SOURCE, ENTITY, sha):
-            report.unchanged.append(path)
-            progress(f"ingest: {path.name} unchanged since it was landed (sha256 {sha[:12]}), skipped")
-            continue
-        try:
-            config = config or load_config()
-            rows = parse_file(path, config)
-            progress(f"ingest: validating {path.name} ({len(rows)} rows) with Great Expectations suite {SUITE}")
-            validate(rows, config, path)
-        except InputFileError as exc:
-            kept = landing.quarantine(settings.quarantine_dir, path, str(exc))
-            report.rejected.append(exc)
-            progress(f"ingest: {path.name} REJECTED, copy kept in {kept.parent}")
-            continue
-        batch = landing.land(settings.landing_dir, SOURCE, ENTITY, path, sha, rows)
-        report.landed.append(batch)
-        progress(f"ingest: {path.name} landed as batch {batch.batch_id} ({batch.row_count} rows), a new BPS vintage")
+    config = load_config()
+
+    def read(path: Path) -> pd.DataFrame:
+        rows = parse_file(path, config)
+        progress(f"ingest: validating {path.name} ({len(rows)} rows) with Great Expectations suite {SUITE}")
+        validate(rows, config, path)
+        return rows
+
+    land_inbox_files(settings, report, progress, source=SOURCE, entity=ENTITY, label="BPS", suffixes=(".json", ".csv"), read=read)
 
 
 def latest_landed_values(settings: Settings) -> dict[tuple, Decimal | None]:
@@ -229,5 +217,21 @@ def _compare_and_land(settings, config, years, answers, rows, result: PollResult
     progress(f"bps poll: {result.changed} new or revised figure(s); landed batch {result.batch.batch_id}")
 
 
-def key_from_env() -> str | None:
-    return os.environ.get("KINERJA_BPS_KEY")
+def config_and_key(connection=None) -> tuple[BpsConfig, str]:
+    """The BPS configuration and key from an Airflow connection (password = key; host, if set,
+    the API base: ``webapi.bps.go.id`` with schema https, or a full URL) or, without one, from
+    ``KINERJA_BPS_KEY``. Raises ValueError naming both places when there is no key."""
+    config = load_config()
+    key = os.environ.get("KINERJA_BPS_KEY")
+    if connection is not None:
+        key = connection.password or key
+        if connection.host:
+            host = connection.host
+            base = host if "://" in host else f"{connection.schema or 'https'}://{host}"
+            if connection.port:
+                base = base.rstrip("/") + f":{connection.port}"
+            base = base if "/v1/api" in base else base.rstrip("/") + "/v1/api"
+            config = dataclasses.replace(config, api=dataclasses.replace(config.api, base_url=base))
+    if not key:
+        raise ValueError("no BPS WebAPI key: create the Airflow connection 'kinerja_bps' (password) or set KINERJA_BPS_KEY")
+    return config, key

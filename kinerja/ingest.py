@@ -7,8 +7,11 @@ naming every rejected file, row and reason, so the serving warehouse stays as it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pandas as pd
 
 from ingestion import emonev
 from kinerja import landing, quality
@@ -43,29 +46,51 @@ def inbox_files(inbox: Path, source: str, suffixes: tuple[str, ...]) -> list[Pat
     return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
 
 
-def ingest_emonev(settings: Settings, report: IngestReport, progress: Reporter = silent) -> None:
-    files = inbox_files(settings.inbox, emonev.SOURCE, (".csv",))
-    progress(f"ingest: {len(files)} E-Monev file(s) in {settings.inbox / emonev.SOURCE}")
-    codes: list[str] | None = None
+def ingest_files(
+    settings: Settings,
+    report: IngestReport,
+    progress: Reporter,
+    *,
+    source: str,
+    entity: str,
+    label: str,
+    suffixes: tuple[str, ...],
+    read: Callable[[Path], pd.DataFrame],
+) -> None:
+    """Land every new inbox file of one source. ``read`` parses and validates one file and returns
+    the rows to land, or raises InputFileError; a file landed before (same SHA-256) is skipped, a
+    rejected one is quarantined with its reason."""
+    files = inbox_files(settings.inbox, source, suffixes)
+    progress(f"ingest: {len(files)} {label} file(s) in {settings.inbox / source}")
     for path in files:
         sha = landing.sha256_of(path)
-        if landing.find_landed(settings.landing_dir, emonev.SOURCE, emonev.ENTITY, sha):
+        if landing.find_landed(settings.landing_dir, source, entity, sha):
             report.unchanged.append(path)
             progress(f"ingest: {path.name} unchanged since it was landed (sha256 {sha[:12]}), skipped")
             continue
         try:
-            parsed = emonev.parse(path)
-            codes = codes or quality.catalogue_codes()
-            progress(f"ingest: validating {path.name} ({len(parsed.rows)} rows) with Great Expectations suite emonev__realisasi")
-            quality.validate_frame("emonev__realisasi", parsed.rows, {"kode_katalog": codes}, path, emonev.SOURCE)
+            rows = read(path)
         except InputFileError as exc:
             kept = landing.quarantine(settings.quarantine_dir, path, str(exc))
             report.rejected.append(exc)
             progress(f"ingest: {path.name} REJECTED, copy kept in {kept.parent}")
             continue
-        batch = landing.land(settings.landing_dir, emonev.SOURCE, emonev.ENTITY, path, sha, parsed.rows)
+        batch = landing.land(settings.landing_dir, source, entity, path, sha, rows)
         report.landed.append(batch)
         progress(f"ingest: {path.name} landed as batch {batch.batch_id} ({batch.row_count} rows)")
+
+
+def ingest_emonev(settings: Settings, report: IngestReport, progress: Reporter = silent) -> None:
+    codes: list[str] = []
+
+    def read(path: Path) -> pd.DataFrame:
+        parsed = emonev.parse(path)
+        codes[:] = codes or quality.catalogue_codes()
+        progress(f"ingest: validating {path.name} ({len(parsed.rows)} rows) with Great Expectations suite emonev__realisasi")
+        quality.validate_frame("emonev__realisasi", parsed.rows, {"kode_katalog": codes}, path, emonev.SOURCE)
+        return parsed.rows
+
+    ingest_files(settings, report, progress, source=emonev.SOURCE, entity=emonev.ENTITY, label="E-Monev", suffixes=(".csv",), read=read)
 
 
 def ingest(settings: Settings, progress: Reporter = silent) -> IngestReport:

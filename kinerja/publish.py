@@ -102,96 +102,84 @@ _DIFF = """
 """
 
 
-def record_changes(build_file: Path, serving: Path, run_id: str) -> int:
-    """Write ``marts.log_perubahan`` into the build: the previous publish's log plus what moved
-    since (indicator and average rows: old and new value, capaian and status; tabel 3.14 rows:
-    old and new regional and national value). Returns how many
+HISTORY = "riwayat_publikasi"
+
+
+def has_table(con: duckdb.DuckDBPyConnection, table: str, database: str | None = None) -> bool:
+    """Whether ``marts.<table>`` exists (in the attached ``database`` if given)."""
+    sql = "select count(*) from duckdb_tables() where schema_name = 'marts' and table_name = ?"
+    params: list = [table]
+    if database:
+        sql += " and database_name = ?"
+        params.append(database)
+    return con.execute(sql, params).fetchone()[0] > 0
+
+
+def _log_changes(con: duckdb.DuckDBPyConnection, published_at: str, run_id: str) -> None:
+    """What moved between the previous publish (attached as ``lama``) and this build."""
+    con.execute(
+        _DIFF.format(
+            objek="capaian_indikator",
+            kode="indikator_kode",
+            nama="coalesce(b.indikator_nama, l.indikator_nama)",
+            nilai="realisasi",
+            capaian_l="l.capaian_persen",
+            capaian_b="b.capaian_persen",
+            status="status_data",
+            versi_l="l.versi_data",
+            versi_b="b.versi_data",
+            extra="or l.capaian_persen is distinct from b.capaian_persen",
+        ),
+        [published_at, run_id],
+    )
+    con.execute(
+        _DIFF.format(
+            objek="ringkasan_capaian",
+            kode="kelompok_ringkasan",
+            nama="'rata-rata capaian'",
+            nilai="rata_rata_capaian_persen",
+            capaian_l="l.rata_rata_capaian_persen",
+            capaian_b="b.rata_rata_capaian_persen",
+            status="kriteria",
+            versi_l="null",
+            versi_b="null",
+            extra="or l.jumlah_dihitung is distinct from b.jumlah_dihitung",
+        ),
+        [published_at, run_id],
+    )
+    if has_table(con, "perbandingan_nasional", "lama"):
+        con.execute(_DIFF_NASIONAL, [published_at, run_id])
+
+
+def record_publish(build_file: Path, serving: Path, run_id: str) -> int:
+    """Carry the publish history forward into the build and add this publish:
+    ``marts.log_perubahan`` gets what moved since the previous publish (indicator and average rows:
+    old and new value, capaian and status; tabel 3.14 rows: old and new regional and national
+    value) and ``marts.riwayat_publikasi`` the batches (vintages) this build was made from, so
+    ``kinerja rebuild --as-of`` can rebuild exactly what was published then. Returns how many
     changes this publish adds; 0 for the first publish."""
     published_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     con = duckdb.connect(str(build_file))
     try:
         con.execute(f"create or replace table marts.{CHANGE_LOG} ({_LOG_COLUMNS})")
-        if not serving.exists():
-            return 0
-        before = 0
-        con.execute(f"attach '{serving}' as lama (read_only)")
-        try:
-            has_log = con.execute(
-                "select count(*) from duckdb_tables() where database_name = 'lama' and schema_name = 'marts' and table_name = ?",
-                [CHANGE_LOG],
-            ).fetchone()[0]
-            if has_log:
-                con.execute(f"insert into marts.{CHANGE_LOG} by name select * from lama.marts.{CHANGE_LOG}")
-                before = con.execute(f"select count(*) from marts.{CHANGE_LOG}").fetchone()[0]
-            con.execute(
-                _DIFF.format(
-                    objek="capaian_indikator",
-                    kode="indikator_kode",
-                    nama="coalesce(b.indikator_nama, l.indikator_nama)",
-                    nilai="realisasi",
-                    capaian_l="l.capaian_persen",
-                    capaian_b="b.capaian_persen",
-                    status="status_data",
-                    versi_l="l.versi_data",
-                    versi_b="b.versi_data",
-                    extra="or l.capaian_persen is distinct from b.capaian_persen",
-                ),
-                [published_at, run_id],
-            )
-            con.execute(
-                _DIFF.format(
-                    objek="ringkasan_capaian",
-                    kode="kelompok_ringkasan",
-                    nama="'rata-rata capaian'",
-                    nilai="rata_rata_capaian_persen",
-                    capaian_l="l.rata_rata_capaian_persen",
-                    capaian_b="b.rata_rata_capaian_persen",
-                    status="kriteria",
-                    versi_l="null",
-                    versi_b="null",
-                    extra="or l.jumlah_dihitung is distinct from b.jumlah_dihitung",
-                ),
-                [published_at, run_id],
-            )
-            has_nasional = con.execute(
-                "select count(*) from duckdb_tables() where database_name = 'lama' and schema_name = 'marts' and table_name = 'perbandingan_nasional'"
-            ).fetchone()[0]
-            if has_nasional:
-                con.execute(_DIFF_NASIONAL, [published_at, run_id])
-        finally:
-            con.execute("detach lama")
-        added = con.execute(f"select count(*) from marts.{CHANGE_LOG}").fetchone()[0] - before
-        con.execute("checkpoint")
-        return added
-    finally:
-        con.close()
-
-
-HISTORY = "riwayat_publikasi"
-
-
-def record_publication(build_file: Path, serving: Path, run_id: str) -> None:
-    """Carry ``marts.riwayat_publikasi`` forward and add this publish: which batches (vintages) it
-    was built from, so ``kinerja rebuild --as-of`` can rebuild exactly what was published then."""
-    published_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    con = duckdb.connect(str(build_file))
-    try:
         con.execute(f"create or replace table marts.{HISTORY} (run_id varchar, dipublikasikan_pada timestamp, batch_id varchar)")
+        before = 0
         if serving.exists():
             con.execute(f"attach '{serving}' as lama (read_only)")
             try:
-                found = con.execute(
-                    "select count(*) from duckdb_tables() where database_name = 'lama' and schema_name = 'marts' and table_name = ?",
-                    [HISTORY],
-                ).fetchone()[0]
-                if found:
-                    con.execute(f"insert into marts.{HISTORY} by name select * from lama.marts.{HISTORY}")
+                for table in (CHANGE_LOG, HISTORY):
+                    if has_table(con, table, "lama"):
+                        con.execute(f"insert into marts.{table} by name select * from lama.marts.{table}")
+                before = con.execute(f"select count(*) from marts.{CHANGE_LOG}").fetchone()[0]
+                _log_changes(con, published_at, run_id)
             finally:
                 con.execute("detach lama")
         con.execute(
             f"insert into marts.{HISTORY} select ?, cast(? as timestamp), batch_id from raw.pipeline__batch", [run_id, published_at]
         )
+        added = con.execute(f"select count(*) from marts.{CHANGE_LOG}").fetchone()[0] - before
         con.execute("checkpoint")
+        return added
     finally:
         con.close()
 
@@ -202,8 +190,7 @@ def published_batches(serving: Path, cutoff: str) -> tuple[str, set[str]] | None
         return None
     con = duckdb.connect(str(serving), read_only=True)
     try:
-        found = con.execute("select count(*) from duckdb_tables() where schema_name = 'marts' and table_name = ?", [HISTORY]).fetchone()[0]
-        if not found:
+        if not has_table(con, HISTORY):
             return None
         moment = cutoff.rstrip("Z").replace("T", " ")
         row = con.execute(
@@ -224,8 +211,7 @@ def publish(settings: Settings, build_file: Path, progress: Reporter = silent) -
         raise FileNotFoundError(f"build file {build_file} does not exist; run the build step first")
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     run_id = build_file.stem.removeprefix("kinerja-")
-    changes = record_changes(build_file, settings.serving_db, run_id)
-    record_publication(build_file, settings.serving_db, run_id)
+    changes = record_publish(build_file, settings.serving_db, run_id)
     progress(f"publish: {changes} change(s) since the previous publish recorded in marts.{CHANGE_LOG}")
     wal = build_file.with_name(build_file.name + ".wal")
     if wal.exists():

@@ -9,11 +9,13 @@ that unit, year and stage: an export is a full snapshot, not a correction of sin
 from __future__ import annotations
 
 import csv
+from pathlib import Path
+
+import pandas as pd
 
 from ingestion import sipd
-from kinerja import landing, quality
+from kinerja import quality
 from kinerja.config import DBT_PROJECT_DIR, Settings
-from kinerja.errors import InputFileError
 from kinerja.progress import Reporter, silent
 
 SUITE = "sipd__anggaran"
@@ -26,31 +28,18 @@ def program_codes() -> set[str]:
 
 
 def ingest_files(settings: Settings, report, progress: Reporter = silent) -> None:
-    from kinerja.ingest import inbox_files
+    from kinerja.ingest import ingest_files as land_inbox_files
 
-    files = inbox_files(settings.inbox, sipd.SOURCE, (".xlsx", ".csv"))
-    progress(f"ingest: {len(files)} SIPD file(s) in {settings.inbox / sipd.SOURCE}")
-    codes = None
-    for path in files:
-        sha = landing.sha256_of(path)
-        if landing.find_landed(settings.landing_dir, sipd.SOURCE, sipd.ENTITY, sha):
-            report.unchanged.append(path)
-            progress(f"ingest: {path.name} unchanged since it was landed (sha256 {sha[:12]}), skipped")
-            continue
-        try:
-            codes = codes or program_codes()
-            rows = sipd.parse(path, codes)
-            progress(f"ingest: validating {path.name} ({len(rows)} detail rows) with Great Expectations suite {SUITE}")
-            frame = rows.assign(**{f"{m}_angka": [None if v is None else float(v) for v in rows[m]] for m in sipd.MONEY})
-            quality.validate_frame(SUITE, frame, {}, path, sipd.SOURCE)
-        except InputFileError as exc:
-            kept = landing.quarantine(settings.quarantine_dir, path, str(exc))
-            report.rejected.append(exc)
-            progress(f"ingest: {path.name} REJECTED, copy kept in {kept.parent}")
-            continue
-        rows = rows.assign(
-            **{m: [None if v is None else format(v, "f") for v in rows[m]] for m in sipd.MONEY}
-        )  # exact, cast to DECIMAL on load
-        batch = landing.land(settings.landing_dir, sipd.SOURCE, sipd.ENTITY, path, sha, rows)
-        report.landed.append(batch)
-        progress(f"ingest: {path.name} landed as batch {batch.batch_id} ({batch.row_count} rows)")
+    codes = program_codes()
+
+    def read(path: Path) -> pd.DataFrame:
+        rows = sipd.parse(path, codes)
+        progress(f"ingest: validating {path.name} ({len(rows)} detail rows) with Great Expectations suite {SUITE}")
+        frame = rows.assign(**{f"{m}_angka": [None if v is None else float(v) for v in rows[m]] for m in sipd.MONEY})
+        quality.validate_frame(SUITE, frame, {}, path, sipd.SOURCE)
+        # exact amounts as text, cast to DECIMAL when raw.* is loaded
+        return rows.assign(**{m: [None if v is None else format(v, "f") for v in rows[m]] for m in sipd.MONEY})
+
+    land_inbox_files(
+        settings, report, progress, source=sipd.SOURCE, entity=sipd.ENTITY, label="SIPD", suffixes=(".xlsx", ".csv"), read=read
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from kinerja.config import Settings
+from kinerja.publish import CHANGE_LOG, has_table
 
 
 def _pct(value: float | None) -> str:
@@ -34,9 +35,7 @@ def summarize(settings: Settings) -> str:
         anggaran = con.execute(
             "select realisasi, pagu_apbdp, serapan_persen from marts.serapan_anggaran where dimensi = 'TOTAL' and tahun = ?", [tahun]
         ).fetchone()
-        has_log = con.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'marts' and table_name = 'log_perubahan'"
-        ).fetchone()[0]
+        has_log = has_table(con, CHANGE_LOG)
         changes = (
             con.execute(
                 "select objek, kode, tahun, periode, jenis_target, status_lama, status_baru, nilai_lama, nilai_baru from marts.log_perubahan "

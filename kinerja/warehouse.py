@@ -27,21 +27,34 @@ from kinerja.config import DBT_PROJECT_DIR, Settings
 from kinerja.errors import PipelineError
 from kinerja.progress import Reporter, silent
 
-RAW_BPS_COLUMNS = (
-    "batch_id varchar, landed_at timestamp, baris integer, domain varchar, var_id integer, harga varchar, "
-    "vervar_kode varchar, uraian varchar, seri varchar, tahun integer, periode varchar, nilai decimal(38, 6), "
-    "catatan varchar, status_angka varchar"
-)
-RAW_SIPD_COLUMNS = (
-    "batch_id varchar, landed_at timestamp, baris integer, lembar varchar, tahun integer, unit_kode varchar, unit_nama varchar, "
-    "program_kode varchar, kegiatan_kode varchar, sub_kegiatan_kode varchar, akun_kode varchar, jenis_belanja_kode varchar, "
-    "uraian varchar, pagu_apbd decimal(20, 2), pagu_pergeseran decimal(20, 2), pagu_apbdp decimal(20, 2), realisasi decimal(20, 2), "
-    "tanggal_data date"
-)
-RAW_EMONEV_COLUMNS = (
-    "batch_id varchar, landed_at timestamp, baris integer, tahun integer, periode varchar, "
-    "indikator_kode varchar, realisasi decimal(38, 6), keterangan varchar"
-)
+# raw.* tables: name -> (source, entity, columns). Each is rebuilt from the landed rows.parquet of
+# its source, every column cast to its type (money and figures exact DECIMAL).
+_BATCH = ["batch_id varchar", "landed_at timestamp", "baris integer"]
+RAW_TABLES: dict[str, tuple[str, str, list[str]]] = {
+    "raw.emonev__realisasi": (
+        emonev.SOURCE,
+        emonev.ENTITY,
+        [*_BATCH, "tahun integer", "periode varchar", "indikator_kode varchar", "realisasi decimal(38, 6)", "keterangan varchar"],
+    ),
+    "raw.bps__pdrb": (
+        bps_source.SOURCE,
+        bps_source.ENTITY,
+        [
+            *_BATCH, "domain varchar", "var_id integer", "harga varchar", "vervar_kode varchar", "uraian varchar", "seri varchar",
+            "tahun integer", "periode varchar", "nilai decimal(38, 6)", "catatan varchar", "status_angka varchar",
+        ],
+    ),
+    "raw.sipd__anggaran": (
+        sipd_source.SOURCE,
+        sipd_source.ENTITY,
+        [
+            *_BATCH, "lembar varchar", "tahun integer", "unit_kode varchar", "unit_nama varchar", "program_kode varchar",
+            "kegiatan_kode varchar", "sub_kegiatan_kode varchar", "akun_kode varchar", "jenis_belanja_kode varchar", "uraian varchar",
+            "pagu_apbd decimal(20, 2)", "pagu_pergeseran decimal(20, 2)", "pagu_apbdp decimal(20, 2)", "realisasi decimal(20, 2)",
+            "tanggal_data date",
+        ],
+    ),
+}  # fmt: skip
 
 
 def new_run_id() -> str:
@@ -85,43 +98,20 @@ def _batches(settings: Settings, source: str, entity: str, as_of: str | None, on
 def load_raw(db_path: Path, settings: Settings, as_of: str | None = None, only: set[str] | None = None) -> dict[str, int]:
     """Create raw.* in the build file from every landed batch (or those landed up to ``as_of``,
     or exactly the batches in ``only``)."""
-    emonev_batches = _batches(settings, emonev.SOURCE, emonev.ENTITY, as_of, only)
-    bps_batches = _batches(settings, bps_source.SOURCE, bps_source.ENTITY, as_of, only)
-    sipd_batches = _batches(settings, sipd_source.SOURCE, sipd_source.ENTITY, as_of, only)
-    batches = emonev_batches + bps_batches + sipd_batches
+    batches: list[landing.Batch] = []
     con = duckdb.connect(str(db_path))
     try:
         con.execute("create schema if not exists raw")
-        con.execute(f"create or replace table raw.emonev__realisasi ({RAW_EMONEV_COLUMNS})")
-        if emonev_batches:
-            files = [str(b.rows_path(settings.landing_dir)) for b in emonev_batches]
-            con.execute(
-                "insert into raw.emonev__realisasi "
-                "select batch_id, cast(landed_at as timestamp), baris, tahun, periode, indikator_kode, "
-                "cast(realisasi as decimal(38, 6)), keterangan from read_parquet(?, union_by_name = true, hive_partitioning = false)",
-                [files],
-            )
-        con.execute(f"create or replace table raw.bps__pdrb ({RAW_BPS_COLUMNS})")
-        if bps_batches:
-            files = [str(b.rows_path(settings.landing_dir)) for b in bps_batches]
-            con.execute(
-                "insert into raw.bps__pdrb "
-                "select batch_id, cast(landed_at as timestamp), baris, domain, cast(var_id as integer), harga, "
-                "cast(vervar_kode as varchar), uraian, seri, tahun, periode, cast(nilai as decimal(38, 6)), catatan, status_angka "
-                "from read_parquet(?, union_by_name = true, hive_partitioning = false)",
-                [files],
-            )
-        con.execute(f"create or replace table raw.sipd__anggaran ({RAW_SIPD_COLUMNS})")
-        if sipd_batches:
-            files = [str(b.rows_path(settings.landing_dir)) for b in sipd_batches]
-            con.execute(
-                "insert into raw.sipd__anggaran "
-                "select batch_id, cast(landed_at as timestamp), baris, lembar, tahun, unit_kode, unit_nama, program_kode, kegiatan_kode, "
-                "sub_kegiatan_kode, akun_kode, jenis_belanja_kode, uraian, cast(pagu_apbd as decimal(20, 2)), "
-                "cast(pagu_pergeseran as decimal(20, 2)), cast(pagu_apbdp as decimal(20, 2)), cast(realisasi as decimal(20, 2)), "
-                "cast(tanggal_data as date) from read_parquet(?, union_by_name = true, hive_partitioning = false)",
-                [files],
-            )
+        for table, (source, entity, columns) in RAW_TABLES.items():
+            con.execute(f"create or replace table {table} ({', '.join(columns)})")
+            landed = _batches(settings, source, entity, as_of, only)
+            batches += landed
+            if landed:
+                select = ", ".join(f"cast({c.split(' ', 1)[0]} as {c.split(' ', 1)[1]})" for c in columns)
+                con.execute(
+                    f"insert into {table} select {select} from read_parquet(?, union_by_name = true, hive_partitioning = false)",
+                    [[str(b.rows_path(settings.landing_dir)) for b in landed]],
+                )
         con.execute(
             "create or replace table raw.pipeline__batch (batch_id varchar, source varchar, entity varchar, "
             "original_name varchar, sha256 varchar, landed_at varchar, row_count bigint)"
@@ -130,10 +120,7 @@ def load_raw(db_path: Path, settings: Settings, as_of: str | None = None, only: 
             "insert into raw.pipeline__batch values (?, ?, ?, ?, ?, ?, ?)",
             [(b.batch_id, b.source, b.entity, b.original_name, b.sha256, b.landed_at, b.row_count) for b in batches],
         )
-        counts = {
-            t: con.execute(f"select count(*) from {t}").fetchone()[0]
-            for t in ("raw.emonev__realisasi", "raw.bps__pdrb", "raw.sipd__anggaran")
-        }
+        counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in RAW_TABLES}
     finally:
         con.close()
     return counts

@@ -63,14 +63,7 @@ def test_every_dag_has_owner_tags_retries_and_docstring(dagbag):
 
 
 def test_airflow_dags_test_runs_the_pipeline_end_to_end(tmp_path):
-    env = dict(os.environ)
-    env.update(
-        AIRFLOW_HOME=str(tmp_path / "airflow"),
-        AIRFLOW__CORE__DAGS_FOLDER=str(DAGS_DIR),
-        AIRFLOW__CORE__LOAD_EXAMPLES="False",
-        AIRFLOW__CORE__UNIT_TEST_MODE="False",
-        KINERJA_HOME=str(tmp_path / "home"),
-    )
+    env = _airflow_env(tmp_path)
     airflow = str(Path(sys.executable).with_name("airflow"))
     subprocess.run([airflow, "db", "migrate"], env=env, check=True, capture_output=True, timeout=300)
     run = subprocess.run([airflow, "dags", "test", "kinerja_lkip", "2024-12-31"], env=env, capture_output=True, text=True, timeout=600)

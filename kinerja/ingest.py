@@ -55,12 +55,14 @@ def ingest_files(
     entity: str,
     label: str,
     suffixes: tuple[str, ...],
-    read: Callable[[Path], pd.DataFrame],
+    read: Callable[[Path], pd.DataFrame | landing.StagedRows],
+    accept: Callable[[Path], bool] | None = None,
 ) -> None:
     """Land every new inbox file of one source. ``read`` parses and validates one file and returns
-    the rows to land, or raises InputFileError; a file landed before (same SHA-256) is skipped, a
-    rejected one is quarantined with its reason."""
-    files = inbox_files(settings.inbox, source, suffixes)
+    the rows to land (or a Parquet file it already wrote), or raises InputFileError; a file landed
+    before (same SHA-256) is skipped, a rejected one is quarantined with its reason. ``accept``
+    picks the files of one entity when a source folder holds several."""
+    files = [p for p in inbox_files(settings.inbox, source, suffixes) if accept is None or accept(p)]
     progress(f"ingest: {len(files)} {label} file(s) in {settings.inbox / source}")
     for path in files:
         sha = landing.sha256_of(path)
@@ -95,12 +97,13 @@ def ingest_emonev(settings: Settings, report: IngestReport, progress: Reporter =
 
 def ingest(settings: Settings, progress: Reporter = silent) -> IngestReport:
     """Land every new inbox file; raise PipelineError if any file was rejected."""
-    from kinerja import bps, sipd
+    from kinerja import bps, jakpreneur, sipd
 
     report = IngestReport()
     ingest_emonev(settings, report, progress)
     bps.ingest_files(settings, report, progress)
     sipd.ingest_files(settings, report, progress)
+    jakpreneur.ingest_files(settings, report, progress)
     if report.rejected:
         details = "\n\n".join(str(e) for e in report.rejected)
         raise PipelineError(

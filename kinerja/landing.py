@@ -9,6 +9,7 @@ killed run never leaves half a batch.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -31,13 +32,23 @@ class Batch:
     landed_at: str
     row_count: int
     directory: str  # relative to the landing zone, so a home can be moved or restored
+    note: str = ""  # e.g. how many rows of an overlapping export were landed before
 
     def rows_path(self, landing_dir: Path) -> Path:
         return landing_dir / self.directory / "rows.parquet"
 
 
 def sha256_of(path: Path) -> str:
+    """SHA-256 of a file's bytes (remembered per path, size and modification time: a large
+    export is hashed once per run, not once per step that asks)."""
+    stat = path.stat()
+    return _sha256_cached(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sha256_cached(path: str, size: int, mtime_ns: int) -> str:
     digest = hashlib.sha256()
+    path = Path(path)
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
@@ -57,10 +68,35 @@ def find_landed(landing_dir: Path, source: str, entity: str, sha256: str) -> Bat
     return None
 
 
-def land(landing_dir: Path, source: str, entity: str, original: Path, sha256: str, rows: pd.DataFrame) -> Batch:
+@dataclass(frozen=True)
+class Stamp:
+    """When a batch lands and the id it gets (ids sort in landing order)."""
+
+    moment: datetime
+    batch_id: str
+    landed_at: str
+
+    @classmethod
+    def now(cls, source: str, sha256: str) -> Stamp:
+        moment = datetime.now(UTC)
+        return cls(moment, f"{source}-{moment.strftime('%Y%m%dT%H%M%S%fZ')}-{sha256[:12]}", moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+
+
+@dataclass(frozen=True)
+class StagedRows:
+    """Rows already written to a Parquet file (with batch_id and landed_at of ``stamp``) by a reader
+    that works in DuckDB instead of pandas; landing moves the file into the batch."""
+
+    path: Path
+    row_count: int
+    stamp: Stamp
+    note: str = ""
+
+
+def land(landing_dir: Path, source: str, entity: str, original: Path, sha256: str, rows: pd.DataFrame | StagedRows) -> Batch:
     """Store the original and its typed rows as a new immutable batch."""
-    now = datetime.now(UTC)
-    landed_at = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    stamp = rows.stamp if isinstance(rows, StagedRows) else Stamp.now(source, sha256)
+    now, landed_at = stamp.moment, stamp.landed_at
     partition = _entity_dir(landing_dir, source, entity) / f"landed_at={now.strftime('%Y%m%dT%H%M%S%fZ')}"
     final = partition / sha256
     # Written under .tmp/ (outside the landed_at=* pattern readers use), then renamed into place.
@@ -68,19 +104,23 @@ def land(landing_dir: Path, source: str, entity: str, original: Path, sha256: st
     scratch.mkdir(parents=True, exist_ok=True)
     partition.mkdir(parents=True, exist_ok=True)
     batch = Batch(
-        batch_id=f"{source}-{now.strftime('%Y%m%dT%H%M%S%fZ')}-{sha256[:12]}",  # sorts in landing order
+        batch_id=stamp.batch_id,
         source=source,
         entity=entity,
         original_name=original.name,
         sha256=sha256,
         landed_at=landed_at,
-        row_count=len(rows),
+        row_count=rows.row_count if isinstance(rows, StagedRows) else len(rows),
         directory=str(final.relative_to(landing_dir)),
+        note=rows.note if isinstance(rows, StagedRows) else "",
     )
     tmp = Path(tempfile.mkdtemp(prefix="batch-", dir=scratch))
     try:
         shutil.copy2(original, tmp / f"original{original.suffix.lower()}")
-        rows.assign(batch_id=batch.batch_id, landed_at=landed_at).to_parquet(tmp / "rows.parquet", index=False)
+        if isinstance(rows, StagedRows):
+            os.replace(rows.path, tmp / "rows.parquet")
+        else:
+            rows.assign(batch_id=batch.batch_id, landed_at=landed_at).to_parquet(tmp / "rows.parquet", index=False)
         (tmp / "batch.json").write_text(json.dumps(asdict(batch), indent=2))
         for child in tmp.iterdir():
             os.chmod(child, 0o444)

@@ -24,6 +24,9 @@ PUBLIC_MARTS = (
     "outlook_sasaran_strategis",
     "perbandingan_nasional",
     "serapan_anggaran",
+    "omzet_umkm_triwulan",
+    "umkm_naik_kelas",
+    "eorder_pemerataan",
     "rekonsiliasi_lkip",
 )
 

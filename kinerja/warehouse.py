@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion import bps as bps_source
-from ingestion import emonev
+from ingestion import emonev, eorder, jakpreneur
 from ingestion import sipd as sipd_source
 from kinerja import landing
 from kinerja.config import DBT_PROJECT_DIR, Settings
@@ -54,7 +54,49 @@ RAW_TABLES: dict[str, tuple[str, str, list[str]]] = {
             "tanggal_data date",
         ],
     ),
+    "raw.jakpreneur__umkm": (
+        jakpreneur.SOURCE,
+        "umkm",
+        [
+            *_BATCH, "umkm_id varchar", "nama_usaha varchar", "tanggal_daftar date", "wilayah varchar", "status_binaan varchar",
+            "perangkat_daerah_pembina varchar", "diperbarui_pada timestamp",
+        ],
+    ),
+    "raw.jakpreneur__penilaian": (
+        jakpreneur.SOURCE,
+        "penilaian",
+        [
+            *_BATCH, "penilaian_id varchar", "umkm_id varchar", "tanggal_penilaian date", "omzet_tahunan decimal(18, 2)",
+            "aset decimal(18, 2)", "tenaga_kerja integer", "nilai_invoice_ekspor_usd decimal(18, 2)",
+        ],
+    ),
+    "raw.eorder__pesanan": (
+        eorder.SOURCE,
+        eorder.ENTITY,
+        [
+            *_BATCH, "nomor_pesanan varchar", "tanggal_pesanan date", "perangkat_daerah_pemesan varchar", "umkm_id varchar",
+            "nilai_pesanan decimal(18, 2)", "status varchar", "diperbarui_pada timestamp",
+        ],
+    ),
 }  # fmt: skip
+
+# raw.* views over the landed Parquet files, for tables too large to copy into every build:
+# transactions stay in the landing zone and the incremental models read only new batches.
+RAW_VIEWS: dict[str, tuple[str, str, list[str]]] = {
+    "raw.jakpreneur__transaksi": (
+        jakpreneur.SOURCE,
+        "transaksi",
+        [
+            "batch_id varchar", "landed_at varchar", "transaksi_id varchar", "umkm_id varchar", "waktu timestamp", "kanal varchar",
+            "jenis varchar", "nominal decimal(18, 2)", "transaksi_asal_id varchar",
+        ],
+    ),
+}  # fmt: skip
+
+# Incremental dbt models whose table is carried from the serving warehouse into the next build,
+# so that build only adds the batches landed since (``--full-refresh`` or an as-of rebuild
+# recomputes them from every batch).
+INCREMENTAL_MODELS = ("intermediate.int_jakpreneur__omzet_umkm_triwulan",)
 
 
 def new_run_id() -> str:
@@ -112,6 +154,15 @@ def load_raw(db_path: Path, settings: Settings, as_of: str | None = None, only: 
                     f"insert into {table} select {select} from read_parquet(?, union_by_name = true, hive_partitioning = false)",
                     [[str(b.rows_path(settings.landing_dir)) for b in landed]],
                 )
+        for view, (source, entity, columns) in RAW_VIEWS.items():
+            landed = _batches(settings, source, entity, as_of, only)
+            batches += landed
+            select = ", ".join(f"cast({c.split(' ', 1)[0]} as {c.split(' ', 1)[1]}) as {c.split(' ', 1)[0]}" for c in columns)
+            files = ", ".join(f"'{b.rows_path(settings.landing_dir)}'" for b in landed)
+            if landed:
+                con.execute(f"create or replace view {view} as select {select} from read_parquet([{files}])")
+            else:
+                con.execute(f"create or replace view {view} as select {select} from (select {', '.join('null as ' + c.split(' ', 1)[0] for c in columns)}) where false")
         con.execute(
             "create or replace table raw.pipeline__batch (batch_id varchar, source varchar, entity varchar, "
             "original_name varchar, sha256 varchar, landed_at varchar, row_count bigint)"
@@ -121,6 +172,7 @@ def load_raw(db_path: Path, settings: Settings, as_of: str | None = None, only: 
             [(b.batch_id, b.source, b.entity, b.original_name, b.sha256, b.landed_at, b.row_count) for b in batches],
         )
         counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in RAW_TABLES}
+        counts.update({v: sum(b.row_count for b in batches if (b.source, b.entity) == RAW_VIEWS[v][:2]) for v in RAW_VIEWS})
     finally:
         con.close()
     return counts
@@ -185,16 +237,52 @@ def run_dbt(db_path: Path, settings: Settings, progress: Reporter = silent, comm
     progress(f"dbt {command[0]}: done in {time.monotonic() - started:.1f} s")
 
 
-def build(settings: Settings, run_id: str, progress: Reporter = silent, as_of: str | None = None, only: set[str] | None = None) -> Path:
+def carry_incremental_state(build_file: Path, serving: Path) -> list[str]:
+    """Copy the tables of the incremental models from the serving warehouse into a new build file;
+    returns the models carried (none for a first build)."""
+    if not serving.exists():
+        return []
+    carried = []
+    con = duckdb.connect(str(build_file))
+    try:
+        con.execute(f"attach '{serving}' as lama (read_only)")
+        for model in INCREMENTAL_MODELS:
+            schema, table = model.split(".")
+            found = con.execute(
+                "select count(*) from duckdb_tables() where database_name = 'lama' and schema_name = ? and table_name = ?", [schema, table]
+            ).fetchone()[0]
+            if found:
+                con.execute(f"create schema if not exists {schema}")
+                con.execute(f"create table {model} as select * from lama.{model}")
+                carried.append(model)
+        con.execute("detach lama")
+    finally:
+        con.close()
+    return carried
+
+
+def build(
+    settings: Settings,
+    run_id: str,
+    progress: Reporter = silent,
+    as_of: str | None = None,
+    only: set[str] | None = None,
+    full_refresh: bool = False,
+) -> Path:
     """Build a complete warehouse into a new file and return its path. With ``as_of`` (a landed_at
     bound from :func:`as_of_cutoff`) only the batches landed by then are used: the figures as the
-    warehouse would have published them at that moment."""
+    warehouse would have published them at that moment. Otherwise the incremental models start
+    from their state in the serving warehouse and add only batches landed since."""
     path = build_path(settings, run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_builds(settings)
     counts = load_raw(path, settings, as_of, only)
     progress("build: raw loaded from the landing zone (" + ", ".join(f"{k} {v} rows" for k, v in counts.items()) + ")")
-    run_dbt(path, settings, progress)
+    incremental = as_of is None and only is None and not full_refresh
+    carried = carry_incremental_state(path, settings.serving_db) if incremental else []
+    if carried:
+        progress(f"build: incremental state of {', '.join(carried)} carried from {settings.serving_db}")
+    run_dbt(path, settings, progress, command=("build",) if incremental else ("build", "--full-refresh"))
     con = duckdb.connect(str(path))
     try:
         con.execute("checkpoint")

@@ -44,11 +44,39 @@ bps as (
 
 ),
 
+-- Jakpreneur values (pertumbuhan pelaku UMKM, UMKM meningkat kapasitasnya) within the Renstra
+-- period: the annual value, and the quarters of years whose Perkin sets quarterly targets for
+-- the indicator (the LKIP reports quarters only there).
+jakpreneur as (
+
+    select
+        jakpreneur.indikator_kode,
+        jakpreneur.tahun,
+        jakpreneur.periode,
+        jakpreneur.nilai as realisasi,
+        'JAKPRENEUR' as sumber_data,
+        jakpreneur.versi_data,
+        2 as prioritas
+    from {{ ref('int_jakpreneur_indikator') }} as jakpreneur
+    inner join {{ ref('renstra_periode') }} as renstra
+        on renstra.indikator_kode = jakpreneur.indikator_kode
+        and jakpreneur.tahun between renstra.tahun_awal and renstra.tahun_akhir
+    where jakpreneur.periode = 'TAHUNAN'
+        or exists (
+            select 1 from {{ ref('target_indikator') }} as target
+            where target.indikator_kode = jakpreneur.indikator_kode and target.tahun = jakpreneur.tahun
+                and target.jenis_target = 'PERKIN' and target.periode like 'TW%'
+        )
+
+),
+
 semua_sumber as (
 
     select * from emonev
     union all
     select * from bps
+    union all
+    select * from jakpreneur
 
 ),
 

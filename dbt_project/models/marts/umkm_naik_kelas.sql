@@ -1,0 +1,54 @@
+-- UMKM naik kelas per tahun: binaan of the agency (var jakpreneur_pembina) whose omzet (QRIS and
+-- e-Order, net of refunds and reversals) in the year is above their omzet of the year before.
+-- Only UMKM that sold in both years can be compared; the first year with transactions has no
+-- previous year, so its count is empty rather than 0.
+with binaan as (
+
+    select umkm_id from {{ ref('stg_jakpreneur__umkm') }}
+    where status_binaan = 'BINAAN' and perangkat_daerah_pembina = '{{ var("jakpreneur_pembina") }}'
+
+),
+
+per_tahun as (
+
+    select omzet.umkm_id, omzet.tahun, sum(omzet.omzet_bersih) as omzet, max(omzet.batch_id_terakhir) as versi_data
+    from {{ ref('int_jakpreneur__omzet_umkm_triwulan') }} as omzet
+    inner join binaan on binaan.umkm_id = omzet.umkm_id
+    group by 1, 2
+
+),
+
+tahun_data as (
+
+    select distinct tahun from per_tahun
+
+),
+
+final as (
+
+    select
+        ini.tahun,
+        case when ini.tahun - 1 in (select tahun from tahun_data)
+            then count(*) filter (where lalu.omzet is not null and ini.omzet > lalu.omzet)
+        end as jumlah_umkm_naik_kelas,
+        count(*) as jumlah_umkm_bertransaksi,
+        count(*) filter (where lalu.omzet is not null) as jumlah_umkm_bertransaksi_dua_tahun,
+        cast(sum(ini.omzet) as decimal(20, 2)) as omzet_tahun,
+        max(ini.versi_data) as versi_data
+    from per_tahun as ini
+    left join per_tahun as lalu on lalu.umkm_id = ini.umkm_id and lalu.tahun = ini.tahun - 1
+    group by ini.tahun
+
+)
+
+select
+    final.tahun,
+    final.jumlah_umkm_naik_kelas,
+    final.jumlah_umkm_bertransaksi,
+    final.jumlah_umkm_bertransaksi_dua_tahun,
+    cast(target.target as integer) as target_naik_kelas,
+    final.omzet_tahun,
+    final.versi_data
+from final
+left join {{ ref('target_renaksi_umkm') }} as target
+    on target.tahun = final.tahun and target.ukuran = 'UMKM_NAIK_KELAS'

@@ -1,0 +1,35 @@
+-- One row per UMKM: its row in the most recent registry snapshot (latest diperbarui_pada, then
+-- the latest landing). A snapshot is a full export, but an UMKM missing from a later snapshot is
+-- kept from the earlier one: Jakpreneur does not delete registrations.
+with source as (
+
+    select * from {{ source('jakpreneur', 'umkm') }}
+
+),
+
+berurut as (
+
+    select
+        *,
+        row_number() over (partition by umkm_id order by diperbarui_pada desc, landed_at desc, baris desc) as urutan
+    from source
+
+),
+
+final as (
+
+    select
+        umkm_id,
+        nama_usaha,
+        tanggal_daftar,
+        wilayah,
+        status_binaan,
+        perangkat_daerah_pembina,
+        diperbarui_pada,
+        batch_id as versi_data
+    from berurut
+    where urutan = 1
+
+)
+
+select * from final

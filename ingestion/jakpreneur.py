@@ -1,0 +1,316 @@
+"""Jakpreneur exports: the UMKM registry, capacity assessments and omzet transactions.
+
+File formats (CSV with a header row, comma or semicolon, UTF-8 or Windows-1252; the README has
+the full table). Files are told apart by the start of their name in ``inbox/jakpreneur/``:
+
+- ``umkm*.csv``, the registry, a full snapshot: ``umkm_id, nama_usaha, tanggal_daftar, wilayah,
+  status_binaan (BINAAN | NON_BINAAN), perangkat_daerah_pembina, diperbarui_pada``;
+- ``penilaian*.csv``, capacity assessments: ``penilaian_id, umkm_id, tanggal_penilaian,
+  omzet_tahunan, aset, tenaga_kerja, nilai_invoice_ekspor_usd`` (largest export invoice since the
+  previous assessment, blank if none);
+- ``transaksi*.csv``, QRIS and e-Order turnover, daily (or any) files whose date ranges may
+  overlap: ``transaksi_id, umkm_id, waktu (WIB), kanal (QRIS | EORDER), jenis (PENJUALAN | REFUND |
+  REVERSAL), nominal, transaksi_asal_id``. A sale is positive; a refund (part of a sale given back)
+  or reversal (a sale cancelled whole) is negative and names the sale in ``transaksi_asal_id``.
+
+Registry and assessments are small and parsed here row by row. Transactions can be hundreds of
+millions of rows, so :func:`stage_transactions` checks and converts them inside DuckDB, writing
+the typed rows straight to Parquet; only when a file is rejected is it scanned again in Python,
+to name the line of each bad row.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from ingestion.csvtable import dedupe_rows, parse_date, parse_rupiah, parse_timestamp, read_table, reject_if, sniff
+from ingestion.numbers import parse_angka
+from kinerja.errors import InputFileError, RowProblem
+
+SOURCE = "jakpreneur"
+ENTITIES = {"umkm": "umkm", "penilaian": "penilaian", "transaksi": "transaksi"}  # file name prefix -> entity
+WILAYAH = ("JAKARTA PUSAT", "JAKARTA UTARA", "JAKARTA BARAT", "JAKARTA SELATAN", "JAKARTA TIMUR", "KEPULAUAN SERIBU")
+STATUS_BINAAN = ("BINAAN", "NON_BINAAN")
+KANAL = ("QRIS", "EORDER")
+JENIS = ("PENJUALAN", "REFUND", "REVERSAL")
+REGISTRY_COLUMNS = ("umkm_id", "nama_usaha", "tanggal_daftar", "wilayah", "status_binaan", "perangkat_daerah_pembina", "diperbarui_pada")
+ASSESSMENT_COLUMNS = ("penilaian_id", "umkm_id", "tanggal_penilaian", "omzet_tahunan", "aset", "tenaga_kerja", "nilai_invoice_ekspor_usd")
+TRANSACTION_COLUMNS = ("transaksi_id", "umkm_id", "waktu", "kanal", "jenis", "nominal", "transaksi_asal_id")
+MAX_SMALL_BYTES = 2 * 1024**3
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def now_wib() -> datetime:
+    return datetime.now(WIB).replace(tzinfo=None)
+
+
+def entity_of(path: Path) -> str | None:
+    name = path.name.lower()
+    return next((entity for prefix, entity in ENTITIES.items() if name.startswith(prefix)), None)
+
+
+def parse_registry(path: Path, pembina_codes: set[str]) -> pd.DataFrame:
+    """One registry snapshot as typed rows (``baris`` = line in the file)."""
+    table = read_table(path, SOURCE, REGISTRY_COLUMNS, MAX_SMALL_BYTES)
+    problems: list[RowProblem] = []
+    records = []
+    today = now_wib().date()
+    for line, cell in table.rows(problems):
+        rec: dict = {"baris": line, "umkm_id": cell["umkm_id"], "nama_usaha": cell["nama_usaha"]}
+        if not rec["umkm_id"]:
+            problems.append(RowProblem(line, "umkm_id", "umkm_id is empty"))
+            continue
+        try:
+            rec["tanggal_daftar"] = parse_date(cell["tanggal_daftar"])
+            rec["diperbarui_pada"] = parse_timestamp(cell["diperbarui_pada"])
+        except ValueError as exc:
+            problems.append(RowProblem(line, "tanggal_daftar/diperbarui_pada", str(exc)))
+            continue
+        if rec["tanggal_daftar"] > today:
+            problems.append(RowProblem(line, "tanggal_daftar", f"tanggal_daftar {rec['tanggal_daftar']} is in the future"))
+        rec["wilayah"] = " ".join(cell["wilayah"].upper().split())
+        rec["status_binaan"] = cell["status_binaan"].upper().replace(" ", "_").replace("-", "_")
+        rec["perangkat_daerah_pembina"] = cell["perangkat_daerah_pembina"].upper() or None
+        if rec["status_binaan"] == "BINAAN" and rec["perangkat_daerah_pembina"] not in pembina_codes:
+            problems.append(
+                RowProblem(
+                    line,
+                    "perangkat_daerah_pembina",
+                    f"a BINAAN UMKM needs its pembina agency, one of {', '.join(sorted(pembina_codes))}; found '{cell['perangkat_daerah_pembina']}'",
+                )
+            )
+        records.append(rec)
+    records = dedupe_rows(records, "umkm_id", problems)
+    reject_if(path, problems, SOURCE)
+    if not records:
+        raise InputFileError(path, [RowProblem(None, None, "the file has a header but no data rows")], SOURCE)
+    return pd.DataFrame.from_records(records, columns=["baris", *REGISTRY_COLUMNS])
+
+
+def parse_assessments(path: Path, known_umkm: set[str]) -> pd.DataFrame:
+    table = read_table(path, SOURCE, ASSESSMENT_COLUMNS, MAX_SMALL_BYTES)
+    problems: list[RowProblem] = []
+    records = []
+    today = now_wib().date()
+    for line, cell in table.rows(problems):
+        rec: dict = {"baris": line, "penilaian_id": cell["penilaian_id"], "umkm_id": cell["umkm_id"]}
+        try:
+            rec["tanggal_penilaian"] = parse_date(cell["tanggal_penilaian"])
+            for money in ("omzet_tahunan", "aset"):
+                rec[money] = parse_rupiah(cell[money])
+            rec["tenaga_kerja"] = int(cell["tenaga_kerja"])
+            usd = cell["nilai_invoice_ekspor_usd"]
+            rec["nilai_invoice_ekspor_usd"] = str(parse_angka(usd)) if usd else None
+        except ValueError as exc:
+            problems.append(RowProblem(line, None, str(exc)))
+            continue
+        if not rec["penilaian_id"]:
+            problems.append(RowProblem(line, "penilaian_id", "penilaian_id is empty"))
+        elif rec["umkm_id"] not in known_umkm:
+            problems.append(RowProblem(line, "umkm_id", f"UMKM '{rec['umkm_id']}' is not in any landed Jakpreneur registry export"))
+        elif rec["tanggal_penilaian"] > today:
+            problems.append(RowProblem(line, "tanggal_penilaian", f"tanggal_penilaian {rec['tanggal_penilaian']} is in the future"))
+        records.append(rec)
+    records = dedupe_rows(records, "penilaian_id", problems)
+    reject_if(path, problems, SOURCE)
+    if not records:
+        raise InputFileError(path, [RowProblem(None, None, "the file has a header but no data rows")], SOURCE)
+    return pd.DataFrame.from_records(records, columns=["baris", *ASSESSMENT_COLUMNS])
+
+
+# --- transactions, checked in DuckDB -------------------------------------------------------------
+
+# Each check: (column, SQL condition that makes a row bad, reason). Evaluated on the rows as read
+# (all text, trimmed) joined with their typed values.
+_TRANSACTION_CHECKS = (
+    ("transaksi_id", "transaksi_id is null", "transaksi_id is empty"),
+    ("umkm_id", "umkm_id is null", "umkm_id is empty"),
+    ("waktu", "waktu_ts is null", "waktu is not a time written YYYY-MM-DD HH:MM:SS (WIB)"),
+    ("waktu", "waktu_ts > $now", "waktu is in the future"),
+    ("waktu", "waktu_ts < timestamp '2015-01-01'", "waktu is before 2015, before Jakpreneur existed"),
+    ("nominal", "nominal_dec is null", "nominal is not an amount in rupiah written as plain digits (1250000 or 1250000.50)"),
+    ("kanal", "kanal not in ('QRIS', 'EORDER')", "kanal must be QRIS or EORDER"),
+    ("jenis", "jenis not in ('PENJUALAN', 'REFUND', 'REVERSAL')", "jenis must be PENJUALAN, REFUND or REVERSAL"),
+    ("nominal", "jenis = 'PENJUALAN' and nominal_dec <= 0", "a sale (PENJUALAN) must have a positive nominal; only a REFUND or REVERSAL is negative"),
+    ("nominal", "jenis in ('REFUND', 'REVERSAL') and nominal_dec >= 0", "a REFUND or REVERSAL is money given back: nominal must be negative"),
+    ("transaksi_asal_id", "jenis in ('REFUND', 'REVERSAL') and transaksi_asal_id is null", "a REFUND or REVERSAL must name the sale it gives back in transaksi_asal_id"),
+    ("umkm_id", "umkm_id is not null and umkm_id not in (select umkm_id from known_umkm)", "UMKM is not in any landed Jakpreneur registry export (send the registry first)"),
+)  # fmt: skip
+MAX_REPORTED = 50
+
+
+@dataclass
+class StagedTransactions:
+    rows_path: Path
+    row_count: int
+    duplicates_in_file: int
+    already_landed: int
+
+
+def _read_csv_sql(path: Path, header: list[str], delimiter: str, encoding: str) -> str:
+    columns = ", ".join(f"'{c}': 'VARCHAR'" for c in header)
+    return (
+        f"read_csv('{path}', delim = '{delimiter}', header = true, columns = {{{columns}}}, encoding = '{encoding}', "
+        "quote = '\"', escape = '\"', store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_rejects_scan', "
+        "strict_mode = true, null_padding = false, max_line_size = 1048576)"
+    )
+
+
+def _locate_lines(path: Path, encoding: str, delimiter: str, ids: set[str]) -> dict[str, int]:
+    """Line numbers of the rows whose first transaksi_id is in ``ids`` (only on the error path)."""
+    found: dict[str, int] = {}
+    with path.open(encoding="utf-8" if encoding == "utf-8" else "latin-1", newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        header = [h.strip().lower().lstrip("\ufeff") for h in next(reader)]
+        col = header.index("transaksi_id")
+        for row in reader:
+            if len(row) > col and row[col].strip() in ids and row[col].strip() not in found:
+                found[row[col].strip()] = reader.line_num
+                if len(found) == len(ids):
+                    break
+    return found
+
+
+def stage_transactions(
+    con,
+    path: Path,
+    out: Path,
+    *,
+    batch_id: str,
+    landed_at: str,
+    landed_files: list[Path],
+    now: datetime | None = None,
+) -> StagedTransactions:
+    """Check one transaction file in DuckDB and write its new rows (typed, with ``batch_id`` and
+    ``landed_at``) to ``out``. ``con`` has a table ``known_umkm(umkm_id)``; ``landed_files`` are the
+    rows.parquet of earlier transaction batches, so a transaction landed before is not counted
+    twice (overlapping exports). Raises InputFileError naming line and reason of each bad row."""
+    head = path.open("rb").read(1 << 20)
+    encoding, delimiter = sniff(path, head, SOURCE)
+    header_line = head.split(b"\n", 1)[0].decode(encoding, "replace").lstrip("\ufeff")
+    header = [h.strip().lower() for h in next(csv.reader([header_line], delimiter=delimiter))]
+    missing = [c for c in TRANSACTION_COLUMNS if c not in header]
+    if missing or len(header) != len(TRANSACTION_COLUMNS):
+        raise InputFileError(
+            path,
+            [RowProblem(1, None, f"header must be exactly {', '.join(TRANSACTION_COLUMNS)} (in any order); found {', '.join(header)}")],
+            SOURCE,
+        )
+    now = now or now_wib()
+    for attempt in (encoding, "latin-1"):
+        con.execute("drop table if exists csv_rejects; drop table if exists csv_rejects_scan; drop table if exists staged")
+        source_sql = _read_csv_sql(path, header, delimiter, "utf-8" if attempt == "utf-8" else "latin-1")
+        con.execute(
+            f"""
+            create temp table staged as
+            select
+                nullif(trim(transaksi_id), '') as transaksi_id,
+                nullif(trim(umkm_id), '') as umkm_id,
+                trim(waktu) as waktu_teks,
+                try_strptime(trim(waktu), ['%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S']) as waktu_ts,
+                upper(trim(kanal)) as kanal,
+                upper(trim(jenis)) as jenis,
+                trim(nominal) as nominal_teks,
+                case when regexp_full_match(trim(nominal), '-?[0-9]+(\\.[0-9]{{1,2}})?') then try_cast(trim(nominal) as decimal(18, 2)) end
+                    as nominal_dec,
+                nullif(trim(transaksi_asal_id), '') as transaksi_asal_id
+            from {source_sql}
+            """
+        )
+        rejects = con.execute("select line, error_type, error_message from csv_rejects order by line limit ?", [MAX_REPORTED]).fetchall()
+        if attempt == "utf-8" and rejects and all(r[1] == "INVALID_UNICODE" for r in rejects):
+            continue  # a Windows-1252 export: read it again as such
+        break
+    problems = [RowProblem(int(line), None, f"unreadable row: {message.splitlines()[0][:200]}") for line, _, message in rejects]
+
+    bad_by_check: list[tuple[str, str, list[str]]] = []
+    for column, condition, reason in _TRANSACTION_CHECKS:
+        ids = [
+            r[0]
+            for r in con.execute(
+                f"select coalesce(transaksi_id, '(kosong)') from staged where {condition.replace('$now', '?')} limit ?",
+                ([now] if "$now" in condition else []) + [MAX_REPORTED],
+            ).fetchall()
+        ]
+        if ids:
+            bad_by_check.append((column, reason, ids))
+    conflicts = con.execute(
+        """
+        select transaksi_id from staged where transaksi_id is not null
+        group by transaksi_id having count(distinct (umkm_id, waktu_ts, kanal, jenis, nominal_dec, transaksi_asal_id)) > 1
+        limit ?
+        """,
+        [MAX_REPORTED],
+    ).fetchall()
+    if conflicts:
+        bad_by_check.append(("transaksi_id", "the same transaksi_id appears more than once with different values", [c[0] for c in conflicts]))
+    if bad_by_check or problems:
+        wanted = {i for _, _, ids in bad_by_check for i in ids}
+        lines = _locate_lines(path, attempt, delimiter, wanted) if wanted else {}
+        for column, reason, ids in bad_by_check:
+            for tid in ids:
+                problems.append(RowProblem(lines.get(tid), column, f"{reason} (transaksi_id {tid})"))
+        reject_if(path, problems, SOURCE)
+
+    total = con.execute("select count(*) from staged").fetchone()[0]
+    if total == 0:
+        raise InputFileError(path, [RowProblem(None, None, "the file has a header but no data rows")], SOURCE)
+    con.execute(
+        "create or replace temp table unik as select distinct transaksi_id, umkm_id, waktu_ts, kanal, jenis, nominal_dec, transaksi_asal_id from staged"
+    )
+    unique = con.execute("select count(*) from unik").fetchone()[0]
+    landed_before = 0
+    if landed_files:
+        low, high = con.execute("select min(waktu_ts), max(waktu_ts) from unik").fetchone()
+        files = ", ".join(f"'{f}'" for f in landed_files)
+        con.execute(
+            f"""
+            create or replace temp table sudah as
+            select transaksi_id, umkm_id, waktu, kanal, jenis, nominal, transaksi_asal_id, batch_id
+            from read_parquet([{files}])
+            where waktu between ? and ? and transaksi_id in (select transaksi_id from unik)
+            """,
+            [low, high],
+        )
+        changed = con.execute(
+            """
+            select u.transaksi_id, s.batch_id from unik as u inner join sudah as s using (transaksi_id)
+            where (u.umkm_id, u.waktu_ts, u.kanal, u.jenis, u.nominal_dec, u.transaksi_asal_id)
+                is distinct from (s.umkm_id, s.waktu, s.kanal, s.jenis, s.nominal, s.transaksi_asal_id)
+            limit ?
+            """,
+            [MAX_REPORTED],
+        ).fetchall()
+        if changed:
+            lines = _locate_lines(path, attempt, delimiter, {c[0] for c in changed})
+            reject_if(
+                path,
+                [
+                    RowProblem(
+                        lines.get(tid),
+                        "transaksi_id",
+                        f"transaksi_id {tid} was landed before (batch {batch}) with different values; a change to a sale is sent as a REFUND or REVERSAL, not by editing it",
+                    )
+                    for tid, batch in changed
+                ],
+                SOURCE,
+            )
+        landed_before = con.execute("select count(*) from sudah").fetchone()[0]
+    con.execute(
+        f"""
+        copy (
+            select transaksi_id, umkm_id, waktu_ts as waktu, kanal, jenis, nominal_dec as nominal, transaksi_asal_id,
+                '{batch_id}' as batch_id, '{landed_at}' as landed_at
+            from unik
+            {"where transaksi_id not in (select transaksi_id from sudah)" if landed_before else ""}
+            order by waktu, transaksi_id
+        ) to '{out}' (format parquet, compression zstd, row_group_size 500000)
+        """
+    )
+    return StagedTransactions(out, unique - landed_before, total - unique, landed_before)

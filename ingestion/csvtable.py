@@ -37,7 +37,9 @@ class Table:
             if len(raw) != len(self.header):
                 problems.append(
                     RowProblem(
-                        line, None, f"has {len(raw)} fields; expected {len(self.header)} like the header (check the delimiter '{self.delimiter}' and quotes)"
+                        line,
+                        None,
+                        f"has {len(raw)} fields; expected {len(self.header)} like the header (check the delimiter '{self.delimiter}' and quotes)",
                     )
                 )
                 continue
@@ -67,7 +69,9 @@ def sniff(path: Path, data: bytes, source: str) -> tuple[str, str]:
 def read_table(path: Path, source: str, required: tuple[str, ...], max_bytes: int) -> Table:
     size = path.stat().st_size
     if size > max_bytes:
-        raise InputFileError(path, [RowProblem(None, None, f"the file is {size:,} bytes; this export is expected under {max_bytes:,} bytes")], source)
+        raise InputFileError(
+            path, [RowProblem(None, None, f"the file is {size:,} bytes; this export is expected under {max_bytes:,} bytes")], source
+        )
     data = path.read_bytes()
     sniff(path, data, source)
     for encoding in ("utf-8-sig", "cp1252"):
@@ -85,7 +89,11 @@ def read_table(path: Path, source: str, required: tuple[str, ...], max_bytes: in
     if missing:
         raise InputFileError(
             path,
-            [RowProblem(1, None, f"header is missing column(s) {', '.join(missing)}; expected {', '.join(required)}, found {', '.join(header)}")],
+            [
+                RowProblem(
+                    1, None, f"header is missing column(s) {', '.join(missing)}; expected {', '.join(required)}, found {', '.join(header)}"
+                )
+            ],
             source,
         )
     return Table(path, header, encoding, delimiter, text)
@@ -135,5 +143,7 @@ def dedupe_rows(records: list[dict], key: str, problems: list[RowProblem]) -> li
             seen[rec[key]] = rec
             kept.append(rec)
         elif {k: v for k, v in first.items() if k != "baris"} != {k: v for k, v in rec.items() if k != "baris"}:
-            problems.append(RowProblem(rec["baris"], key, f"{key} '{rec[key]}' appears again (first at row {first['baris']}) with different values"))
+            problems.append(
+                RowProblem(rec["baris"], key, f"{key} '{rec[key]}' appears again (first at row {first['baris']}) with different values")
+            )
     return kept

@@ -249,7 +249,9 @@ def stage_transactions(
         [MAX_REPORTED],
     ).fetchall()
     if conflicts:
-        bad_by_check.append(("transaksi_id", "the same transaksi_id appears more than once with different values", [c[0] for c in conflicts]))
+        bad_by_check.append(
+            ("transaksi_id", "the same transaksi_id appears more than once with different values", [c[0] for c in conflicts])
+        )
     if bad_by_check or problems:
         wanted = {i for _, _, ids in bad_by_check for i in ids}
         lines = _locate_lines(path, attempt, delimiter, wanted) if wanted else {}

@@ -51,15 +51,17 @@ def known_umkm(settings: Settings) -> set[str]:
         con.close()
 
 
-def _validated(suite: str, frame: pd.DataFrame, path: Path, source: str, progress: Reporter, parameters: dict | None = None) -> pd.DataFrame:
+def _validated(
+    suite: str, frame: pd.DataFrame, path: Path, source: str, progress: Reporter, parameters: dict | None = None
+) -> pd.DataFrame:
     progress(f"ingest: validating {path.name} ({len(frame)} rows) with Great Expectations suite {suite}")
     quality.validate_frame(suite, frame, parameters or {}, path, source)
     return frame
 
 
 def ingest_files(settings: Settings, report, progress: Reporter = silent) -> None:
-    from kinerja.ingest import ingest_files as land_inbox_files
     from kinerja.ingest import inbox_files
+    from kinerja.ingest import ingest_files as land_inbox_files
 
     folder_files = inbox_files(settings.inbox, jakpreneur.SOURCE, (".csv",))
     for path in folder_files:
@@ -81,14 +83,23 @@ def ingest_files(settings: Settings, report, progress: Reporter = silent) -> Non
         return lambda p: jakpreneur.entity_of(p) == entity
 
     common = dict(source=jakpreneur.SOURCE, suffixes=(".csv",))
-    land_inbox_files(settings, report, progress, entity="umkm", label="Jakpreneur registry", read=read_registry, accept=only("umkm"), **common)
+    land_inbox_files(
+        settings, report, progress, entity="umkm", label="Jakpreneur registry", read=read_registry, accept=only("umkm"), **common
+    )
     known = known_umkm(settings)
 
     def read_assessments(path: Path) -> pd.DataFrame:
         return _validated("jakpreneur__penilaian", jakpreneur.parse_assessments(path, known), path, jakpreneur.SOURCE, progress)
 
     land_inbox_files(
-        settings, report, progress, entity="penilaian", label="Jakpreneur assessment", read=read_assessments, accept=only("penilaian"), **common
+        settings,
+        report,
+        progress,
+        entity="penilaian",
+        label="Jakpreneur assessment",
+        read=read_assessments,
+        accept=only("penilaian"),
+        **common,
     )
     _ingest_transactions(settings, report, progress, land_inbox_files, only("transaksi"))
 

@@ -162,7 +162,9 @@ def load_raw(db_path: Path, settings: Settings, as_of: str | None = None, only: 
             if landed:
                 con.execute(f"create or replace view {view} as select {select} from read_parquet([{files}])")
             else:
-                con.execute(f"create or replace view {view} as select {select} from (select {', '.join('null as ' + c.split(' ', 1)[0] for c in columns)}) where false")
+                con.execute(
+                    f"create or replace view {view} as select {select} from (select {', '.join('null as ' + c.split(' ', 1)[0] for c in columns)}) where false"
+                )
         con.execute(
             "create or replace table raw.pipeline__batch (batch_id varchar, source varchar, entity varchar, "
             "original_name varchar, sha256 varchar, landed_at varchar, row_count bigint)"

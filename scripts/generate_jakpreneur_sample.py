@@ -246,7 +246,9 @@ def sample(out: Path) -> None:
                 now["omzet_tahunan"] = int(now["omzet_tahunan"] * rng.uniform(0.7, 1.0))
                 export = f"{rng.randint(20, 199)}.00" if rng.random() < 0.1 else ""
         state[u] = now
-        assessments.append({"penilaian_id": "", "umkm_id": u, "tanggal_penilaian": day.isoformat(), **now, "nilai_invoice_ekspor_usd": export})
+        assessments.append(
+            {"penilaian_id": "", "umkm_id": u, "tanggal_penilaian": day.isoformat(), **now, "nilai_invoice_ekspor_usd": export}
+        )
 
     def day_in(year: int, q: int) -> date:
         return random_moment(rng, *quarter_bounds(year, q)).date()

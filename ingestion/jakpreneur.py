@@ -229,29 +229,29 @@ def stage_transactions(
         break
     problems = [RowProblem(int(line), None, f"unreadable row: {message.splitlines()[0][:200]}") for line, _, message in rejects]
 
+    # one scan counts every kind of bad row; the ids of bad rows are fetched only when there are some
+    counters = ", ".join(f"count(*) filter (where {condition})" for _, condition, _ in _TRANSACTION_CHECKS)
+    total, distinct_ids, low, high, *bad_counts = con.execute(
+        f"select count(*), count(distinct transaksi_id), min(waktu_ts), max(waktu_ts), {counters} from staged", {"now": now}
+    ).fetchone()
     bad_by_check: list[tuple[str, str, list[str]]] = []
-    for column, condition, reason in _TRANSACTION_CHECKS:
-        ids = [
-            r[0]
-            for r in con.execute(
-                f"select coalesce(transaksi_id, '(kosong)') from staged where {condition.replace('$now', '?')} limit ?",
-                ([now] if "$now" in condition else []) + [MAX_REPORTED],
-            ).fetchall()
-        ]
-        if ids:
-            bad_by_check.append((column, reason, ids))
-    conflicts = con.execute(
-        """
-        select transaksi_id from staged where transaksi_id is not null
-        group by transaksi_id having count(distinct (umkm_id, waktu_ts, kanal, jenis, nominal_dec, transaksi_asal_id)) > 1
-        limit ?
-        """,
-        [MAX_REPORTED],
-    ).fetchall()
-    if conflicts:
-        bad_by_check.append(
-            ("transaksi_id", "the same transaksi_id appears more than once with different values", [c[0] for c in conflicts])
-        )
+    for (column, condition, reason), count in zip(_TRANSACTION_CHECKS, bad_counts, strict=True):
+        if count:
+            sql = f"select coalesce(transaksi_id, '(kosong)') from staged where {condition} limit {MAX_REPORTED}"
+            bad_by_check.append((column, reason, [r[0] for r in con.execute(sql, {"now": now} if "$now" in condition else {}).fetchall()]))
+    repeated = total - distinct_ids - con.execute("select count(*) from staged where transaksi_id is null").fetchone()[0]
+    if repeated:
+        conflicts = con.execute(
+            f"""
+            select transaksi_id from staged where transaksi_id is not null
+            group by transaksi_id having count(distinct (umkm_id, waktu_ts, kanal, jenis, nominal_dec, transaksi_asal_id)) > 1
+            limit {MAX_REPORTED}
+            """
+        ).fetchall()
+        if conflicts:
+            bad_by_check.append(
+                ("transaksi_id", "the same transaksi_id appears more than once with different values", [c[0] for c in conflicts])
+            )
     if bad_by_check or problems:
         wanted = {i for _, _, ids in bad_by_check for i in ids}
         lines = _locate_lines(path, attempt, delimiter, wanted) if wanted else {}
@@ -259,30 +259,28 @@ def stage_transactions(
             for tid in ids:
                 problems.append(RowProblem(lines.get(tid), column, f"{reason} (transaksi_id {tid})"))
         reject_if(path, problems, SOURCE)
-
-    total = con.execute("select count(*) from staged").fetchone()[0]
     if total == 0:
         raise InputFileError(path, [RowProblem(None, None, "the file has a header but no data rows")], SOURCE)
-    con.execute(
-        "create or replace temp table unik as select distinct transaksi_id, umkm_id, waktu_ts, kanal, jenis, nominal_dec, transaksi_asal_id from staged"
-    )
-    unique = con.execute("select count(*) from unik").fetchone()[0]
+    columns = "transaksi_id, umkm_id, waktu_ts, kanal, jenis, nominal_dec, transaksi_asal_id"
+    # rows repeated exactly (overlapping daily exports, re-sent pages): keep one
+    con.execute(f"create or replace temp table unik as select distinct {columns} from staged" if repeated else "drop table if exists unik")
+    unik = "unik" if repeated else "staged"
+    unique = total - repeated
     landed_before = 0
     if landed_files:
-        low, high = con.execute("select min(waktu_ts), max(waktu_ts) from unik").fetchone()
         files = ", ".join(f"'{f}'" for f in landed_files)
         con.execute(
             f"""
             create or replace temp table sudah as
             select transaksi_id, umkm_id, waktu, kanal, jenis, nominal, transaksi_asal_id, batch_id
             from read_parquet([{files}])
-            where waktu between ? and ? and transaksi_id in (select transaksi_id from unik)
+            where waktu between ? and ? and transaksi_id in (select transaksi_id from {unik})
             """,
             [low, high],
         )
         changed = con.execute(
-            """
-            select u.transaksi_id, s.batch_id from unik as u inner join sudah as s using (transaksi_id)
+            f"""
+            select u.transaksi_id, s.batch_id from {unik} as u inner join sudah as s using (transaksi_id)
             where (u.umkm_id, u.waktu_ts, u.kanal, u.jenis, u.nominal_dec, u.transaksi_asal_id)
                 is distinct from (s.umkm_id, s.waktu, s.kanal, s.jenis, s.nominal, s.transaksi_asal_id)
             limit ?
@@ -309,9 +307,8 @@ def stage_transactions(
         copy (
             select transaksi_id, umkm_id, waktu_ts as waktu, kanal, jenis, nominal_dec as nominal, transaksi_asal_id,
                 '{batch_id}' as batch_id, '{landed_at}' as landed_at
-            from unik
+            from {unik}
             {"where transaksi_id not in (select transaksi_id from sudah)" if landed_before else ""}
-            order by waktu, transaksi_id
         ) to '{out}' (format parquet, compression zstd, row_group_size 500000)
         """
     )

@@ -21,7 +21,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     try:
-        result = pipeline.run(settings, stderr_reporter())
+        result = pipeline.run(settings, stderr_reporter(), full_refresh=args.full_refresh)
     except PipelineError as exc:
         print(f"kinerja run FAILED: {exc}", file=sys.stderr)
         return 1
@@ -124,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser(
         "run", parents=[common], help="ingest the inbox, validate, build with dbt, publish warehouse/kinerja.duckdb and print a summary"
+    )
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="recompute the incremental models (Jakpreneur omzet) from every landed batch instead of adding the new ones",
     )
     run.set_defaults(func=cmd_run)
     summ = sub.add_parser("summary", parents=[common], help="print the summary of the published warehouse")

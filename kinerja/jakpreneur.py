@@ -126,6 +126,8 @@ def transaction_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
 
 def _ingest_transactions(settings: Settings, report, progress: Reporter, land_inbox_files, accept) -> None:
     scratch = settings.landing_dir / jakpreneur.SOURCE / "transaksi" / ".tmp"
+    for leftover in scratch.glob("stage-*.parquet"):  # from a killed run (ingest runs under the run lock)
+        leftover.unlink(missing_ok=True)
     con: list[duckdb.DuckDBPyConnection] = []
 
     def read(path: Path) -> landing.StagedRows:

@@ -47,14 +47,14 @@ def run_lock(settings: Settings) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def run(settings: Settings, progress: Reporter = silent) -> RunResult:
+def run(settings: Settings, progress: Reporter = silent, full_refresh: bool = False) -> RunResult:
     """Ingest the inbox, build, publish and summarise. Raises PipelineError on any failure."""
     started = time.monotonic()
     run_id = warehouse.new_run_id()
     with run_lock(settings):
         progress(f"run {run_id}: inbox {settings.inbox}, home {settings.home}")
         report = ingest_step.ingest(settings, progress)
-        build_file = warehouse.build(settings, run_id, progress)
+        build_file = warehouse.build(settings, run_id, progress, full_refresh=full_refresh)
         publish_step.publish(settings, build_file, progress)
         text = summary.summarize(settings)
     return RunResult(

@@ -12,6 +12,10 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f} %".replace(".", ",")
 
 
+def rupiah(value) -> str:
+    return f"Rp{int(value):,}".replace(",", ".")
+
+
 def summarize(settings: Settings) -> str:
     con = duckdb.connect(str(settings.serving_db), read_only=True)
     try:
@@ -35,6 +39,16 @@ def summarize(settings: Settings) -> str:
         anggaran = con.execute(
             "select realisasi, pagu_apbdp, serapan_persen from marts.serapan_anggaran where dimensi = 'TOTAL' and tahun = ?", [tahun]
         ).fetchone()
+        umkm = None
+        if has_table(con, "omzet_umkm_triwulan"):
+            umkm = con.execute(
+                "select o.realisasi_kumulatif, o.capaian_persen, n.jumlah_umkm_naik_kelas, "
+                "(select sum(jumlah_umkm) from marts.eorder_pemerataan where tahun = ?), "
+                "(select sum(jumlah_transaksi) from marts.eorder_pemerataan where tahun = ?) "
+                "from marts.omzet_umkm_triwulan as o left join marts.umkm_naik_kelas as n on n.tahun = o.tahun "
+                "where o.tahun = ? and o.periode = 'TW4'",
+                [tahun, tahun, tahun],
+            ).fetchone()
         has_log = has_table(con, CHANGE_LOG)
         changes = (
             con.execute(
@@ -67,8 +81,13 @@ def summarize(settings: Settings) -> str:
             lines.append(f"  {label:<19}: {_pct(avg)} ({kriteria}); {counted} of {n} counted")
     if anggaran and anggaran[2] is not None:
         realisasi, pagu, persen = anggaran
-        rupiah = lambda v: f"Rp{int(v):,}".replace(",", ".")  # noqa: E731
         lines.append(f"  Serapan anggaran   : {_pct(persen)} ({rupiah(realisasi)} of pagu APBD-P {rupiah(pagu)}; marts.serapan_anggaran)")
+    if umkm and umkm[0] is not None:
+        omzet, capaian, naik, eorder_umkm, eorder_transaksi = umkm
+        lines.append(
+            f"  UMKM binaan        : omzet {rupiah(omzet)} ({_pct(capaian)} of the cumulative target); "
+            f"{naik if naik is not None else '-'} naik kelas; e-Order {eorder_umkm or 0} UMKM, {eorder_transaksi or 0} orders"
+        )
     lines.append(
         "  Reconciliation with the published LKIP: "
         + ", ".join(f"{rekon.get(s, 0)} {s}" for s in ("COCOK", "SELISIH", "TIDAK_DAPAT_DIHITUNG"))

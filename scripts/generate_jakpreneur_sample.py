@@ -365,7 +365,7 @@ def scale(out: Path, umkm: int, transactions: int, file_per: str) -> None:
             timestamp '2023-01-01' + to_seconds(cast(i * {seconds} // {transactions} as bigint)) as waktu,
             case when i % 7 = 0 then 'EORDER' else 'QRIS' end as kanal,
             case when i % 100 = 99 then 'REFUND' else 'PENJUALAN' end as jenis,
-            case when i % 100 = 99 then -((1000 + hash(i - 7) % 500000) // 2) else 1000 + hash(i) % 500000 end as nominal,
+            case when i % 100 = 99 then -((1000 + cast(hash(i - 7) % 500000 as bigint)) // 2) else 1000 + cast(hash(i) % 500000 as bigint) end as nominal,
             case when i % 100 = 99 then printf('TX%012d', i - 7) else '' end as transaksi_asal_id
         from range({{lo}}, {{hi}}) as t(i)
     """

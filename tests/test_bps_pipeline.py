@@ -71,7 +71,9 @@ def test_default_run_computes_2023_from_bps_and_leaves_2024_waiting(published):
     assert versions and versions <= landed
     # the planners' manual E-Monev entries agree with what BPS gives
     emonev = query(
-        db, "select indikator_kode, nilai_terbitan, nilai_hitung, status from marts.rekonsiliasi_lkip where tabel = 'E-MONEV' order by 1"
+        db,
+        "select indikator_kode, nilai_terbitan, nilai_hitung, status from marts.rekonsiliasi_lkip where tabel = 'E-MONEV' "
+        "and indikator_kode in ('SS01', 'SS02', 'SS06', 'SS07') order by 1",
     )
     assert emonev == [
         ("SS01", 11.87, 11.87, "COCOK"),

@@ -105,7 +105,8 @@ def test_every_published_figure_matches_or_is_explained(published):
     counts = dict(query(settings, "select status, count(*) from marts.rekonsiliasi_lkip group by 1"))
     # 571 published cells (tabel 3.14's eight BPS cells included) + 4 E-Monev entries now computed from BPS
     # + 485 budget, serapan and efficiency cells (tables 1.4-1.7, 2.7-2.10, 3.7-3.10, 3.19)
-    assert counts == {"COCOK": 1038, "SELISIH": 21, "TIDAK_DAPAT_DIHITUNG": 1}
+    # + 10 E-Monev entries now computed from Jakpreneur + 23 rencana aksi cells of tables 3.3 and 3.4
+    assert counts == {"COCOK": 1070, "SELISIH": 22, "TIDAK_DAPAT_DIHITUNG": 1}
     selisih = query(
         settings,
         "select tabel, ukuran, coalesce(indikator_kode, kelompok_ringkasan), tahun, periode, round(nilai_hitung, 2) "
@@ -127,6 +128,7 @@ def test_every_published_figure_matches_or_is_explained(published):
         ("3.19", "EFISIENSI", None, 2024, "TAHUNAN", 99.08),
         ("3.19", "EFISIENSI", None, 2024, "TAHUNAN", 99.1),
         ("3.2", "CAPAIAN", "SK02", 2024, "TAHUNAN", 3076.92),
+        ("3.3", "OMZET_CAPAIAN", None, 2024, "TW1", 963.63),  # truncated to 963 % in the report
         ("3.5", "CAPAIAN", "KSD07", 2023, "TAHUNAN", 99.67),
         ("3.5", "RATA_RATA", "KSD", 2023, "TAHUNAN", 99.96),
         ("3.6", "CAPAIAN", "PRG07", 2024, "TAHUNAN", 113.11),
@@ -153,6 +155,8 @@ def test_every_published_figure_matches_or_is_explained(published):
         "2.9",
         "2.10",
         "3.2",
+        "3.3",
+        "3.4",
         "3.5",
         "3.6",
         "3.7",
@@ -178,10 +182,12 @@ def test_rerun_on_the_same_inbox_is_a_no_op_with_identical_marts(published, home
     settings = home_copy
     before = {m: query(settings, f"select * from marts.{m} order by all") for m in MARTS}
     batches_before = sorted(str(p.parent.relative_to(settings.landing_dir)) for p in settings.landing_dir.rglob("batch.json"))
-    assert len(batches_before) == 2 + 12 + 2  # two E-Monev files, twelve BPS answers, two SIPD exports
+    # two E-Monev files, twelve BPS answers, two SIPD exports, Jakpreneur: registry, assessments and
+    # 25 transaction files (one of them overlapping: landed with no new rows), two e-Order exports
+    assert len(batches_before) == 2 + 12 + 2 + 1 + 1 + 25 + 2
     serving_before = file_sha256(settings.serving_db)
     result = pipeline.run(settings)
-    assert result.landed == [] and result.unchanged == 16
+    assert result.landed == [] and result.unchanged == 45
     assert file_sha256(settings.serving_db) != serving_before  # a new build was published ...
     assert {m: query(settings, f"select * from marts.{m} order by all") for m in MARTS} == before  # ... with identical marts
     assert sorted(str(p.parent.relative_to(settings.landing_dir)) for p in settings.landing_dir.rglob("batch.json")) == batches_before

@@ -20,7 +20,7 @@ triwulan as (
 
 batas as (
 
-    select entitas as entity, cast(max(landed_at) as date) as hingga
+    select entitas as entity, cast(max(landed_at) as date) as hingga, max(batch_id) as versi_data
     from {{ ref('stg_pipeline__batch') }}
     where sumber = 'jakpreneur'
     group by entitas
@@ -178,9 +178,11 @@ final as (
         semua.pembilang / semua.penyebut * 100 as nilai,
         semua.pembilang,
         semua.penyebut,
-        (select max(batch_id) from {{ ref('stg_pipeline__batch') }} where sumber = 'jakpreneur') as versi_data
+        batas.versi_data
     from semua
     inner join {{ ref('indikator_jakpreneur') }} as peta on peta.ukuran = semua.ukuran
+    inner join batas
+        on batas.entity = case semua.ukuran when 'PERTUMBUHAN_PELAKU_UMKM' then 'umkm' else 'penilaian' end
 
 )
 

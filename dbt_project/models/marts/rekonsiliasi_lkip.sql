@@ -379,8 +379,88 @@ anggaran_dijelaskan as (
 
 )
 
+,
+
+-- Rencana aksi outputs computed from Jakpreneur and e-Order (tables 3.3 and 3.4): omzet of binaan
+-- per quarter and cumulative, UMKM naik kelas, e-Order pemerataan (summed over the PKT agencies).
+renaksi_dihitung as (
+
+    select
+        t.*,
+        case t.ukuran
+            when 'OMZET_TARGET' then cast(omzet.target_omzet as double)
+            when 'OMZET_REALISASI' then cast(omzet.realisasi_omzet as double)
+            when 'OMZET_KUMULATIF' then cast(omzet.realisasi_kumulatif as double)
+            when 'OMZET_CAPAIAN' then omzet.capaian_persen
+            when 'NAIK_KELAS' then cast(naik.jumlah_umkm_naik_kelas as double)
+            when 'EORDER_UMKM' then cast(eorder.jumlah_umkm as double)
+            when 'EORDER_TRANSAKSI' then cast(eorder.jumlah_transaksi as double)
+            when 'EORDER_NILAI' then cast(eorder.nilai_transaksi as double)
+        end as nilai_hitung
+    from {{ ref('renaksi_terbitan') }} as t
+    left join {{ ref('omzet_umkm_triwulan') }} as omzet
+        on omzet.tahun = t.tahun and omzet.periode = t.periode and t.ukuran like 'OMZET%'
+    left join {{ ref('umkm_naik_kelas') }} as naik
+        on naik.tahun = t.tahun and t.ukuran = 'NAIK_KELAS'
+    left join (
+        select tahun, sum(jumlah_umkm) as jumlah_umkm, sum(jumlah_transaksi) as jumlah_transaksi, sum(nilai_transaksi) as nilai_transaksi
+        from {{ ref('eorder_pemerataan') }}
+        group by tahun
+    ) as eorder
+        on eorder.tahun = t.tahun and t.ukuran like 'EORDER%'
+
+),
+
+renaksi_vs_terbitan as (
+
+    select
+        d.tabel,
+        d.baris,
+        d.kolom,
+        d.ukuran,
+        cast(null as varchar) as indikator_kode,
+        cast(null as varchar) as kelompok_ringkasan,
+        d.tahun,
+        d.periode,
+        d.teks_terbitan,
+        cast(d.nilai_terbitan as double) as nilai_terbitan,
+        case
+            when d.nilai_hitung = round(d.nilai_hitung) then cast(cast(d.nilai_hitung as bigint) as varchar)
+            else cast(round(d.nilai_hitung, 4) as varchar)
+        end as teks_hitung,
+        d.nilai_hitung,
+        d.nilai_hitung - cast(d.nilai_terbitan as double) as selisih,
+        case
+            when d.nilai_hitung is null then 'TIDAK_DAPAT_DIHITUNG'
+            when abs(d.nilai_hitung - cast(d.nilai_terbitan as double)) <= 0.5 * power(10.0, -d.desimal) + 0.000000001 then 'COCOK'
+            else 'SELISIH'
+        end as status,
+        d.kunci
+    from renaksi_dihitung as d
+
+),
+
+renaksi_dijelaskan as (
+
+    select
+        v.tabel, v.baris, v.kolom, v.ukuran, v.indikator_kode, v.kelompok_ringkasan, v.tahun, v.periode,
+        v.teks_terbitan, v.nilai_terbitan, v.teks_hitung, v.nilai_hitung, v.selisih, v.status,
+        case
+            when v.status <> 'COCOK' and penjelasan.penjelasan is not null then penjelasan.penjelasan
+            when v.status = 'TIDAK_DAPAT_DIHITUNG' then 'No Jakpreneur or e-Order data for this period in the landing zone.'
+            when v.status <> 'COCOK' then 'Not explained yet: check the source data and the published figure.'
+        end as penjelasan
+    from renaksi_vs_terbitan as v
+    left join penjelasan
+        on penjelasan.tabel = v.tabel and penjelasan.ukuran = v.ukuran and penjelasan.kunci = v.kunci
+        and penjelasan.tahun = v.tahun and penjelasan.periode = v.periode
+
+)
+
 select * from dari_laporan
 union all
 select * from emonev_vs_otomatis
 union all
 select * from anggaran_dijelaskan
+union all
+select * from renaksi_dijelaskan

@@ -1,0 +1,248 @@
+"""Benchmark: Jakpreneur ingest-and-build at scale, against a DuckDB floor and pandas.
+
+    .venv/bin/python benchmarks/jakpreneur_scale.py --transactions 10000000 100000000 [--umkm 500000]
+
+For each size, the generator (scripts/generate_jakpreneur_sample.py) writes a registry and one
+transaction file per month for 2023-2024 (not measured). Then, each in its own process, with wall
+time and the peak resident memory of its whole process tree (sampled every 0.1 s):
+
+- **warehouse**: what `kinerja run` does for this source: every file checked in DuckDB and landed
+  as Parquet (the registry through its Great Expectations suite), raw views, then the dbt models of
+  marts.omzet_umkm_triwulan and marts.umkm_naik_kelas with their upstream models and tests;
+- **floor**: one DuckDB query computing the same quarterly omzet of binaan and yearly naik kelas
+  straight from the generated CSV files;
+- **pandas**: a straightforward pandas implementation of the same aggregates, file by file;
+- **+1 day**: one more day of transactions landed and built incrementally on the warehouse above.
+
+All three paths must give the same figures; the script stops if they do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SELECT = "+omzet_umkm_triwulan +umkm_naik_kelas"
+PEMBINA = "DPPKUKM"
+
+
+def _result_rows(rows) -> list[list]:
+    return [[int(t), str(p), int(o), None if n is None else int(n), int(b)] for t, p, o, n, b in rows]
+
+
+def step_floor(data: Path) -> list[list]:
+    import duckdb
+
+    con = duckdb.connect()
+    rows = con.execute(
+        f"""
+        with binaan as (
+            select umkm_id from read_csv('{data}/umkm_*.csv', all_varchar = true)
+            where status_binaan = 'BINAAN' and perangkat_daerah_pembina = '{PEMBINA}'
+        ),
+        per_triwulan as (
+            select t.umkm_id, year(t.waktu) as tahun, quarter(t.waktu) as tw, sum(t.nominal) as omzet
+            from read_csv('{data}/transaksi_*.csv', columns = {{'transaksi_id': 'VARCHAR', 'umkm_id': 'VARCHAR',
+                'waktu': 'TIMESTAMP', 'kanal': 'VARCHAR', 'jenis': 'VARCHAR', 'nominal': 'DECIMAL(18,2)',
+                'transaksi_asal_id': 'VARCHAR'}}, header = true) as t
+            semi join binaan using (umkm_id)
+            group by all
+        ),
+        per_tahun as (select umkm_id, tahun, sum(omzet) as omzet from per_triwulan group by all),
+        naik as (
+            select ini.tahun,
+                case when min(ini.tahun) over () < ini.tahun
+                    then count(*) filter (where lalu.omzet is not null and ini.omzet > lalu.omzet) end as naik,
+                count(*) as bertransaksi
+            from per_tahun as ini left join per_tahun as lalu on lalu.umkm_id = ini.umkm_id and lalu.tahun = ini.tahun - 1
+            group by ini.tahun
+        )
+        select q.tahun, 'TW' || q.tw, sum(q.omzet), any_value(naik.naik), any_value(naik.bertransaksi)
+        from per_triwulan as q join naik using (tahun)
+        group by all order by all
+        """
+    ).fetchall()
+    return _result_rows(rows)
+
+
+def step_pandas(data: Path) -> list[list]:
+    import pandas as pd
+
+    registry = pd.read_csv(next(data.glob("umkm_*.csv")), dtype=str, keep_default_na=False)
+    binaan = set(registry.loc[(registry.status_binaan == "BINAAN") & (registry.perangkat_daerah_pembina == PEMBINA), "umkm_id"])
+    parts = []
+    for path in sorted(data.glob("transaksi_*.csv")):
+        frame = pd.read_csv(
+            path, usecols=["umkm_id", "waktu", "nominal"], dtype={"umkm_id": str, "nominal": "int64"}, parse_dates=["waktu"]
+        )
+        frame = frame[frame.umkm_id.isin(binaan)]
+        frame = frame.assign(tahun=frame.waktu.dt.year, tw=frame.waktu.dt.quarter)
+        parts.append(frame.groupby(["umkm_id", "tahun", "tw"], as_index=False)["nominal"].sum())
+    per_tw = pd.concat(parts).groupby(["umkm_id", "tahun", "tw"], as_index=False)["nominal"].sum()
+    per_year = per_tw.groupby(["umkm_id", "tahun"], as_index=False)["nominal"].sum()
+    previous = per_year.assign(tahun=per_year.tahun + 1)
+    joined = per_year.merge(previous, on=["umkm_id", "tahun"], how="left", suffixes=("", "_lalu"))
+    first = per_year.tahun.min()
+    naik = {t: (None if t == first else int((g.nominal > g.nominal_lalu).sum()), len(g)) for t, g in joined.groupby("tahun")}
+    quarters = per_tw.groupby(["tahun", "tw"], as_index=False)["nominal"].sum()
+    return [[int(r.tahun), f"TW{r.tw}", int(r.nominal), naik[r.tahun][0], naik[r.tahun][1]] for r in quarters.itertuples()]
+
+
+def step_warehouse(home: Path, inbox: Path) -> list[list]:
+    import duckdb
+
+    from kinerja import jakpreneur, warehouse
+    from kinerja.config import Settings
+    from kinerja.ingest import IngestReport
+
+    settings = Settings.from_env(home=home, inbox=inbox)
+    report = IngestReport()
+    jakpreneur.ingest_files(settings, report, progress=lambda m: None)
+    if report.rejected:
+        raise SystemExit("\n".join(str(e) for e in report.rejected))
+    path = warehouse.build_path(settings, warehouse.new_run_id())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    warehouse.load_raw(path, settings)
+    carried = warehouse.carry_incremental_state(path, settings.serving_db)
+    warehouse.run_dbt(path, settings, command=("build", "--select", SELECT, "--indirect-selection", "cautious"))
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    os.replace(path, settings.serving_db)
+    con = duckdb.connect(str(settings.serving_db), read_only=True)
+    rows = con.execute(
+        "select o.tahun, o.periode, o.realisasi_omzet, n.jumlah_umkm_naik_kelas, n.jumlah_umkm_bertransaksi "
+        "from marts.omzet_umkm_triwulan as o join marts.umkm_naik_kelas as n using (tahun) where o.realisasi_omzet <> 0 order by all"
+    ).fetchall()
+    con.close()
+    print(json.dumps({"carried": carried}), file=sys.stderr)
+    return _result_rows(rows)
+
+
+def measure(args: list[str]) -> tuple[float, float, list]:
+    """Run one step in a child process: (seconds, peak MB of its process tree, its result)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True)
+    parent = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            tree = [parent, *parent.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.1)
+    out = proc.stdout.read()
+    if proc.returncode:
+        raise SystemExit(f"step {args} failed ({proc.returncode})")
+    return time.perf_counter() - started, peak / 1e6, json.loads(out.strip().splitlines()[-1])
+
+
+def one_more_day(data: Path, inbox: Path, transactions: int, umkm: int) -> int:
+    """A day of transactions after the generated period (2025-01-01), as a new daily file."""
+    import duckdb
+
+    per_day = transactions // 731
+    out = inbox / "jakpreneur" / "transaksi_2025-01-01.csv"
+    duckdb.connect().execute(
+        f"""
+        copy (
+            select printf('TX%012d', {transactions} + i) as transaksi_id, printf('JP%09d', hash({transactions} + i) % {umkm}) as umkm_id,
+                timestamp '2025-01-01' + to_seconds(cast(i * 86400 // {per_day} as bigint)) as waktu,
+                'QRIS' as kanal, 'PENJUALAN' as jenis, 1000 + cast(hash(i) % 500000 as bigint) as nominal, '' as transaksi_asal_id
+            from range({per_day}) as t(i)
+        ) to '{out}' (header, timestampformat '%Y-%m-%d %H:%M:%S')
+        """
+    )
+    return per_day
+
+
+def run_size(transactions: int, umkm: int, workdir: Path) -> list[tuple]:
+    data_root = workdir / f"data-{transactions}"
+    data = data_root / "jakpreneur"
+    if not (data / "transaksi_2024-12.csv").exists():
+        shutil.rmtree(data_root, ignore_errors=True)
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "generate_jakpreneur_sample.py"), "--out", str(data_root),
+             "--umkm", str(umkm), "--transactions", str(transactions)],
+            check=True,
+        )  # fmt: skip
+        print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
+    size_gb = sum(p.stat().st_size for p in data.glob("*.csv")) / 1e9
+    home = workdir / f"home-{transactions}"
+    shutil.rmtree(home, ignore_errors=True)
+    inbox = workdir / f"inbox-{transactions}"
+    shutil.rmtree(inbox, ignore_errors=True)
+    (inbox / "jakpreneur").mkdir(parents=True)
+    for path in data.glob("*.csv"):
+        os.link(path, inbox / "jakpreneur" / path.name)
+
+    results = {}
+    rows = []
+    for name, args in (
+        ("warehouse", ["--step", "warehouse", str(home), str(inbox)]),
+        ("floor", ["--step", "floor", str(data)]),
+        ("pandas", ["--step", "pandas", str(data)]),
+    ):
+        print(f"  {name} ...", flush=True)
+        seconds, peak, result = measure(args)
+        results[name] = result
+        rows.append((transactions, name, seconds, peak))
+    if not (results["warehouse"] == results["floor"] == results["pandas"]):
+        raise SystemExit(f"the three paths disagree:\n{json.dumps(results, indent=1)}")
+    added = one_more_day(data, inbox, transactions, umkm)
+    print("  +1 day ...", flush=True)
+    seconds, peak, _ = measure(["--step", "warehouse", str(home), str(inbox)])
+    rows.append((transactions, f"+1 day ({added:,} transactions)", seconds, peak))
+    print(f"  input {size_gb:.1f} GB of CSV", flush=True)
+    shutil.rmtree(home, ignore_errors=True)
+    shutil.rmtree(inbox, ignore_errors=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--transactions", type=int, nargs="+", default=[10_000_000, 100_000_000])
+    parser.add_argument("--umkm", type=int, default=500_000)
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "kinerja-bench")
+    parser.add_argument("--keep-data", action="store_true", help="keep the generated files for another run")
+    parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        name, *paths = args.step
+        result = (
+            {"floor": step_floor, "pandas": step_pandas}[name](Path(paths[0])) if name != "warehouse" else step_warehouse(*map(Path, paths))
+        )
+        print(json.dumps(result))
+        return
+    rows = []
+    for n in args.transactions:
+        print(f"{n:,} transactions, {args.umkm:,} UMKM", flush=True)
+        rows += run_size(n, args.umkm, args.workdir)
+        if not args.keep_data:
+            shutil.rmtree(args.workdir / f"data-{n}", ignore_errors=True)
+    mem = psutil.virtual_memory().total / 2**30
+    print(
+        f"\nJakpreneur scale benchmark — {platform.node()}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d')}"
+    )
+    print(f"{'transactions':>13} {'path':<34} {'seconds':>8} {'peak MB':>8}  vs floor")
+    print("-" * 80)
+    floors = {n: s for n, name, s, _ in rows if name == "floor"}
+    for n, name, seconds, peak in rows:
+        print(f"{n:>13,} {name:<34} {seconds:>8.1f} {peak:>8.0f}  {seconds / floors[n]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

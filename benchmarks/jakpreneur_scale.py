@@ -199,12 +199,14 @@ def run_size(transactions: int, umkm: int, workdir: Path) -> list[tuple]:
         seconds, peak, result = measure(args)
         results[name] = result
         rows.append((transactions, name, seconds, peak))
+        print(f"    {seconds:.1f} s, peak {peak:.0f} MB", flush=True)
     if not (results["warehouse"] == results["floor"] == results["pandas"]):
         raise SystemExit(f"the three paths disagree:\n{json.dumps(results, indent=1)}")
     added = one_more_day(data, inbox, transactions, umkm)
     print("  +1 day ...", flush=True)
     seconds, peak, _ = measure(["--step", "warehouse", str(home), str(inbox)])
     rows.append((transactions, f"+1 day ({added:,} transactions)", seconds, peak))
+    print(f"    {seconds:.1f} s, peak {peak:.0f} MB", flush=True)
     print(f"  input {size_gb:.1f} GB of CSV", flush=True)
     shutil.rmtree(home, ignore_errors=True)
     shutil.rmtree(inbox, ignore_errors=True)

@@ -66,6 +66,16 @@ def sniff(path: Path, data: bytes, source: str) -> tuple[str, str]:
     return encoding, delimiter
 
 
+def decode(path: Path, data: bytes, source: str) -> tuple[str, str]:
+    """The text of an export and its encoding: UTF-8 (with or without BOM), else Windows-1252."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise InputFileError(path, [RowProblem(None, None, "cannot be decoded as UTF-8 or Windows-1252 text")], source)
+
+
 def read_table(path: Path, source: str, required: tuple[str, ...], max_bytes: int) -> Table:
     size = path.stat().st_size
     if size > max_bytes:
@@ -74,14 +84,7 @@ def read_table(path: Path, source: str, required: tuple[str, ...], max_bytes: in
         )
     data = path.read_bytes()
     sniff(path, data, source)
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 leaves only five bytes undefined
-        raise InputFileError(path, [RowProblem(None, None, "cannot be decoded as UTF-8 or Windows-1252 text")], source)
+    text, encoding = decode(path, data, source)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     header = [h.strip().lower() for h in next(csv.reader([first], delimiter=delimiter))]

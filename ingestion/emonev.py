@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ingestion.csvtable import decode
 from ingestion.numbers import parse_angka
 from kinerja.errors import InputFileError, RowProblem
 
@@ -37,15 +38,6 @@ class ParsedFile:
     delimiter: str
 
 
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise InputFileError(path, [RowProblem(None, None, "cannot be decoded as UTF-8 or Windows-1252 text; save it as CSV UTF-8")], SOURCE)
-
-
 def parse(path: Path) -> ParsedFile:
     """Read one E-Monev CSV file; raise :class:`InputFileError` listing every bad row."""
     size = path.stat().st_size
@@ -55,7 +47,7 @@ def parse(path: Path) -> ParsedFile:
         raise InputFileError(
             path, [RowProblem(None, None, f"the file is {size} bytes; an E-Monev export is expected under {MAX_BYTES} bytes")], SOURCE
         )
-    text, encoding = _decode(path, path.read_bytes())
+    text, encoding = decode(path, path.read_bytes(), SOURCE)
     first_line = text.splitlines()[0] if text.splitlines() else ""
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -22,6 +22,8 @@ to name the line of each bad row.
 from __future__ import annotations
 
 import csv
+import io
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from ingestion.csvtable import dedupe_rows, parse_date, parse_rupiah, parse_timestamp, read_table, reject_if, sniff
+from ingestion.csvtable import dedupe_rows, parse_date, parse_rupiah, read_table, reject_if, sniff
 from ingestion.numbers import parse_angka
 from kinerja.errors import InputFileError, RowProblem
 
@@ -56,41 +58,66 @@ def entity_of(path: Path) -> str | None:
 
 
 def parse_registry(path: Path, pembina_codes: set[str]) -> pd.DataFrame:
-    """One registry snapshot as typed rows (``baris`` = line in the file)."""
+    """One registry snapshot as typed rows (``baris`` = line in the file). Column-wise (pandas), as
+    a registry has hundreds of thousands of rows."""
     table = read_table(path, SOURCE, REGISTRY_COLUMNS, MAX_SMALL_BYTES)
     problems: list[RowProblem] = []
-    records = []
-    today = now_wib().date()
-    for line, cell in table.rows(problems):
-        rec: dict = {"baris": line, "umkm_id": cell["umkm_id"], "nama_usaha": cell["nama_usaha"]}
-        if not rec["umkm_id"]:
-            problems.append(RowProblem(line, "umkm_id", "umkm_id is empty"))
-            continue
-        try:
-            rec["tanggal_daftar"] = parse_date(cell["tanggal_daftar"])
-            rec["diperbarui_pada"] = parse_timestamp(cell["diperbarui_pada"])
-        except ValueError as exc:
-            problems.append(RowProblem(line, "tanggal_daftar/diperbarui_pada", str(exc)))
-            continue
-        if rec["tanggal_daftar"] > today:
-            problems.append(RowProblem(line, "tanggal_daftar", f"tanggal_daftar {rec['tanggal_daftar']} is in the future"))
-        rec["wilayah"] = " ".join(cell["wilayah"].upper().split())
-        rec["status_binaan"] = cell["status_binaan"].upper().replace(" ", "_").replace("-", "_")
-        rec["perangkat_daerah_pembina"] = cell["perangkat_daerah_pembina"].upper() or None
-        if rec["status_binaan"] == "BINAAN" and rec["perangkat_daerah_pembina"] not in pembina_codes:
-            problems.append(
-                RowProblem(
-                    line,
-                    "perangkat_daerah_pembina",
-                    f"a BINAAN UMKM needs its pembina agency, one of {', '.join(sorted(pembina_codes))}; found '{cell['perangkat_daerah_pembina']}'",
-                )
-            )
-        records.append(rec)
-    records = dedupe_rows(records, "umkm_id", problems)
-    reject_if(path, problems, SOURCE)
-    if not records:
+    try:
+        frame = pd.read_csv(io.StringIO(table.text), sep=table.delimiter, dtype="string", keep_default_na=False, skip_blank_lines=False)
+    except pd.errors.ParserError as exc:  # a row with another number of fields than the header
+        found = re.search(r"line (\d+)", str(exc))
+        raise InputFileError(
+            path,
+            [RowProblem(int(found.group(1)) if found else None, None, f"{exc}; check the delimiter '{table.delimiter}' and quotes")],
+            SOURCE,
+        ) from None
+    frame.columns = [c.strip().lower().lstrip("\ufeff") for c in frame.columns]
+    frame = frame[list(REGISTRY_COLUMNS)].apply(lambda col: col.str.strip())
+    frame.insert(0, "baris", pd.RangeIndex(2, len(frame) + 2))  # header = line 1 (no quoted line breaks in a registry)
+    if frame.empty:
         raise InputFileError(path, [RowProblem(None, None, "the file has a header but no data rows")], SOURCE)
-    return pd.DataFrame.from_records(records, columns=["baris", *REGISTRY_COLUMNS])
+    daftar = pd.to_datetime(frame["tanggal_daftar"], format="%Y-%m-%d", errors="coerce")
+    diperbarui = pd.to_datetime(frame["diperbarui_pada"], format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    frame["wilayah"] = frame["wilayah"].str.upper().str.replace(r"\s+", " ", regex=True)
+    frame["status_binaan"] = frame["status_binaan"].str.upper().str.replace(" ", "_").str.replace("-", "_")
+    pembina = frame["perangkat_daerah_pembina"].str.upper()
+    checks = (
+        ("umkm_id", frame["umkm_id"] == "", lambda r: "umkm_id is empty"),
+        ("tanggal_daftar", daftar.isna(), lambda r: f"'{r.tanggal_daftar}' is not a date written YYYY-MM-DD (e.g. 2024-03-31)"),
+        ("diperbarui_pada", diperbarui.isna(), lambda r: f"'{r.diperbarui_pada}' is not a time written YYYY-MM-DD HH:MM:SS (WIB)"),
+        ("tanggal_daftar", daftar.dt.date > now_wib().date(), lambda r: f"tanggal_daftar {r.tanggal_daftar} is in the future"),
+        (
+            "perangkat_daerah_pembina",
+            (frame["status_binaan"] == "BINAAN") & ~pembina.isin(pembina_codes).fillna(False),
+            lambda r: (
+                f"a BINAAN UMKM needs its pembina agency, one of {', '.join(sorted(pembina_codes))}; found '{r.perangkat_daerah_pembina}'"
+            ),
+        ),
+    )
+    for column, bad, message in checks:
+        for row in frame[bad.fillna(False)].head(50).itertuples():
+            problems.append(RowProblem(row.baris, column, message(row)))
+    reject_if(path, problems, SOURCE)
+    frame["tanggal_daftar"] = daftar
+    frame["diperbarui_pada"] = diperbarui
+    frame["perangkat_daerah_pembina"] = pembina.replace("", None)
+    repeated = frame.duplicated("umkm_id", keep="first")
+    if repeated.any():
+        content = frame.drop(columns="baris")
+        conflicting = repeated & ~content.duplicated(keep="first")
+        first_line = frame.drop_duplicates("umkm_id").set_index("umkm_id")["baris"]
+        reject_if(
+            path,
+            [
+                RowProblem(
+                    r.baris, "umkm_id", f"umkm_id '{r.umkm_id}' appears again (first at row {first_line[r.umkm_id]}) with different values"
+                )
+                for r in frame[conflicting].head(50).itertuples()
+            ],
+            SOURCE,
+        )
+        frame = frame[~repeated]
+    return frame.reset_index(drop=True)
 
 
 def parse_assessments(path: Path, known_umkm: set[str]) -> pd.DataFrame:
@@ -131,7 +158,7 @@ def parse_assessments(path: Path, known_umkm: set[str]) -> pd.DataFrame:
 _TRANSACTION_CHECKS = (
     ("transaksi_id", "transaksi_id is null", "transaksi_id is empty"),
     ("umkm_id", "umkm_id is null", "umkm_id is empty"),
-    ("waktu", "waktu_ts is null", "waktu is not a time written YYYY-MM-DD HH:MM:SS (WIB)"),
+    ("waktu", "waktu_ts is null", "waktu is empty; expected a time written YYYY-MM-DD HH:MM:SS (WIB)"),
     ("waktu", "waktu_ts > $now", "waktu is in the future"),
     ("waktu", "waktu_ts < timestamp '2015-01-01'", "waktu is before 2015, before Jakpreneur existed"),
     ("nominal", "nominal_dec is null", "nominal is not an amount in rupiah written as plain digits (1250000 or 1250000.50)"),
@@ -154,11 +181,13 @@ class StagedTransactions:
 
 
 def _read_csv_sql(path: Path, header: list[str], delimiter: str, encoding: str) -> str:
-    columns = ", ".join(f"'{c}': 'VARCHAR'" for c in header)
+    # waktu is parsed by the reader (a row it cannot read is rejected with its line number); the
+    # amount stays text so that "12.500" is refused rather than read as 12.5
+    columns = ", ".join(f"'{c}': '{'TIMESTAMP' if c == 'waktu' else 'VARCHAR'}'" for c in header)
     return (
         f"read_csv('{path}', delim = '{delimiter}', header = true, columns = {{{columns}}}, encoding = '{encoding}', "
         "quote = '\"', escape = '\"', store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_rejects_scan', "
-        "strict_mode = true, null_padding = false, max_line_size = 1048576)"
+        "timestampformat = '%Y-%m-%d %H:%M:%S', strict_mode = true, null_padding = false, max_line_size = 1048576)"
     )
 
 
@@ -210,24 +239,30 @@ def stage_transactions(
             f"""
             create temp table staged as
             select
-                nullif(trim(transaksi_id), '') as transaksi_id,
-                nullif(trim(umkm_id), '') as umkm_id,
-                trim(waktu) as waktu_teks,
-                try_strptime(trim(waktu), ['%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S']) as waktu_ts,
+                nullif(transaksi_id, '') as transaksi_id,
+                nullif(umkm_id, '') as umkm_id,
+                waktu as waktu_ts,
                 upper(trim(kanal)) as kanal,
                 upper(trim(jenis)) as jenis,
-                trim(nominal) as nominal_teks,
-                case when regexp_full_match(trim(nominal), '-?[0-9]+(\\.[0-9]{{1,2}})?') then try_cast(trim(nominal) as decimal(18, 2)) end
+                -- plain digits with at most two decimals; a dot followed by three digits is a thousands separator
+                case when strpos(nominal, '.') = 0 or length(nominal) - strpos(nominal, '.') <= 2 then try_cast(nominal as decimal(18, 2)) end
                     as nominal_dec,
-                nullif(trim(transaksi_asal_id), '') as transaksi_asal_id
+                nullif(transaksi_asal_id, '') as transaksi_asal_id
             from {source_sql}
             """
         )
-        rejects = con.execute("select line, error_type, error_message from csv_rejects order by line limit ?", [MAX_REPORTED]).fetchall()
+        rejects = con.execute(
+            "select line, error_type, error_message, column_name from csv_rejects order by line limit ?", [MAX_REPORTED]
+        ).fetchall()
         if attempt == "utf-8" and rejects and all(r[1] == "INVALID_UNICODE" for r in rejects):
             continue  # a Windows-1252 export: read it again as such
         break
-    problems = [RowProblem(int(line), None, f"unreadable row: {message.splitlines()[0][:200]}") for line, _, message in rejects]
+    problems = [
+        RowProblem(int(line), "waktu", f"waktu is not a time written YYYY-MM-DD HH:MM:SS (WIB): {message.splitlines()[0][:200]}")
+        if kind == "CAST" and column == "waktu"
+        else RowProblem(int(line), None, f"unreadable row: {message.splitlines()[0][:200]}")
+        for line, kind, message, column in rejects
+    ]
 
     # one scan counts every kind of bad row; the ids of bad rows are fetched only when there are some
     counters = ", ".join(f"count(*) filter (where {condition})" for _, condition, _ in _TRANSACTION_CHECKS)
@@ -309,7 +344,7 @@ def stage_transactions(
                 '{batch_id}' as batch_id, '{landed_at}' as landed_at
             from {unik}
             {"where transaksi_id not in (select transaksi_id from sudah)" if landed_before else ""}
-        ) to '{out}' (format parquet, compression zstd, row_group_size 500000)
+        ) to '{out}' (format parquet, compression snappy, row_group_size 500000)
         """
     )
     return StagedTransactions(out, unique - landed_before, total - unique, landed_before)

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ingestion.csvtable import decode
 from kinerja.errors import InputFileError, RowProblem
 
 SOURCE = "sipd"
@@ -227,15 +228,7 @@ def _read_sheets(path: Path) -> list[_Sheet]:
                 path, [RowProblem(None, None, f"not a readable XLSX spreadsheet ({type(exc).__name__}: {str(exc)[:120]})")], SOURCE
             ) from None
     if path.suffix.lower() == ".csv":
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:  # pragma: no cover - cp1252 decodes nearly anything
-            raise InputFileError(path, [RowProblem(None, None, "cannot be decoded as UTF-8 or Windows-1252 text")], SOURCE)
+        text, _ = decode(path, path.read_bytes(), SOURCE)
         sample = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
         return [_Sheet("csv", list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))]

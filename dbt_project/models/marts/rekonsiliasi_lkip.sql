@@ -341,11 +341,7 @@ anggaran_vs_terbitan as (
         case when d.desimal > 0 then cast(round(d.nilai_hitung, 4) as varchar) else cast(cast(d.nilai_hitung as bigint) as varchar) end as teks_hitung,
         d.nilai_hitung,
         d.nilai_hitung - cast(d.nilai_terbitan as double) as selisih,
-        case
-            when d.nilai_hitung is null then 'TIDAK_DAPAT_DIHITUNG'
-            when abs(d.nilai_hitung - cast(d.nilai_terbitan as double)) <= 0.5 * power(10.0, -d.desimal) + 0.000000001 then 'COCOK'
-            else 'SELISIH'
-        end as status,
+        {{ status_rekonsiliasi('d.nilai_hitung', 'd.nilai_terbitan', 'd.desimal') }} as status,
         d.kode,
         d.ukuran as ukuran_asal
     from anggaran_dihitung as d
@@ -430,11 +426,7 @@ renaksi_vs_terbitan as (
         end as teks_hitung,
         d.nilai_hitung,
         d.nilai_hitung - cast(d.nilai_terbitan as double) as selisih,
-        case
-            when d.nilai_hitung is null then 'TIDAK_DAPAT_DIHITUNG'
-            when abs(d.nilai_hitung - cast(d.nilai_terbitan as double)) <= 0.5 * power(10.0, -d.desimal) + 0.000000001 then 'COCOK'
-            else 'SELISIH'
-        end as status,
+        {{ status_rekonsiliasi('d.nilai_hitung', 'd.nilai_terbitan', 'd.desimal') }} as status,
         d.kunci
     from renaksi_dihitung as d
 

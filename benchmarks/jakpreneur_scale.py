@@ -112,11 +112,9 @@ def step_warehouse(home: Path, inbox: Path) -> list[list]:
     jakpreneur.ingest_files(settings, report, progress=lambda m: None)
     if report.rejected:
         raise SystemExit("\n".join(str(e) for e in report.rejected))
-    path = warehouse.build_path(settings, warehouse.new_run_id())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    warehouse.load_raw(path, settings)
-    carried = warehouse.carry_incremental_state(path, settings.serving_db)
-    warehouse.run_dbt(path, settings, command=("build", "--select", SELECT, "--indirect-selection", "cautious"))
+    messages: list[str] = []
+    path = warehouse.build(settings, warehouse.new_run_id(), messages.append, select=SELECT)
+    carried = [m for m in messages if "carried" in m]
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     os.replace(path, settings.serving_db)
     con = duckdb.connect(str(settings.serving_db), read_only=True)

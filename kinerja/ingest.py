@@ -65,7 +65,7 @@ def ingest_files(
     files = [p for p in inbox_files(settings.inbox, source, suffixes) if accept is None or accept(p)]
     progress(f"ingest: {len(files)} {label} file(s) in {settings.inbox / source}")
     for path in files:
-        sha = landing.sha256_of(path)
+        sha = landing.sha256_of(path, settings.state_dir / "inbox-sha256.json")
         if landing.find_landed(settings.landing_dir, source, entity, sha):
             report.unchanged.append(path)
             progress(f"ingest: {path.name} unchanged since it was landed (sha256 {sha[:12]}), skipped")

@@ -9,7 +9,6 @@ killed run never leaves half a batch.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -38,21 +37,39 @@ class Batch:
         return landing_dir / self.directory / "rows.parquet"
 
 
-def sha256_of(path: Path) -> str:
-    """SHA-256 of a file's bytes (remembered per path, size and modification time: a large
-    export is hashed once per run, not once per step that asks)."""
+_SHA256_MEMO: dict[tuple[str, int, int], str] = {}
+
+
+def sha256_of(path: Path, cache_file: Path | None = None) -> str:
+    """SHA-256 of a file's bytes. Remembered per path, size and modification time, in this process
+    and, with ``cache_file``, across runs: an inbox keeps its files, and a run should not re-read
+    gigabytes of transactions landed long ago to learn that they were landed."""
     stat = path.stat()
-    return _sha256_cached(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=4096)
-def _sha256_cached(path: str, size: int, mtime_ns: int) -> str:
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key in _SHA256_MEMO:
+        return _SHA256_MEMO[key]
+    known: dict = {}
+    if cache_file is not None and cache_file.exists():
+        try:
+            known = json.loads(cache_file.read_text())
+        except ValueError:  # a damaged cache is only a cache
+            known = {}
+        entry = known.get(key[0])
+        if entry and entry[:2] == [key[1], key[2]]:
+            _SHA256_MEMO[key] = entry[2]
+            return entry[2]
     digest = hashlib.sha256()
-    path = Path(path)
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
-    return digest.hexdigest()
+    _SHA256_MEMO[key] = digest.hexdigest()
+    if cache_file is not None:
+        known[key[0]] = [key[1], key[2], _SHA256_MEMO[key]]
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        scratch = cache_file.with_name(f".{cache_file.name}.{os.getpid()}")
+        scratch.write_text(json.dumps(known))
+        os.replace(scratch, cache_file)
+    return _SHA256_MEMO[key]
 
 
 def _entity_dir(landing_dir: Path, source: str, entity: str) -> Path:

@@ -270,24 +270,36 @@ def build(
     as_of: str | None = None,
     only: set[str] | None = None,
     full_refresh: bool = False,
+    select: str | None = None,
 ) -> Path:
     """Build a complete warehouse into a new file and return its path. With ``as_of`` (a landed_at
     bound from :func:`as_of_cutoff`) only the batches landed by then are used: the figures as the
     warehouse would have published them at that moment. Otherwise the incremental models start
-    from their state in the serving warehouse and add only batches landed since."""
-    path = build_path(settings, run_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from their state in the serving warehouse and add only batches landed since. ``select`` (dbt
+    node selection) builds part of the project, as the scale benchmark does."""
+    final = build_path(settings, run_id)
+    final.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_builds(settings)
+    # dbt builds into a file of a fixed name (renamed to the run's name when done): dbt re-parses the
+    # whole project (~7 s) whenever its profile changes, and the profile holds this path. Builds run
+    # under the run lock, so a file left at this name is from a killed run.
+    path = final.with_name("kinerja-build.duckdb")
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
     counts = load_raw(path, settings, as_of, only)
     progress("build: raw loaded from the landing zone (" + ", ".join(f"{k} {v} rows" for k, v in counts.items()) + ")")
     incremental = as_of is None and only is None and not full_refresh
     carried = carry_incremental_state(path, settings.serving_db) if incremental else []
     if carried:
         progress(f"build: incremental state of {', '.join(carried)} carried from {settings.serving_db}")
-    run_dbt(path, settings, progress, command=("build",) if incremental else ("build", "--full-refresh"))
+    command = ("build",) if incremental else ("build", "--full-refresh")
+    if select:  # part of the project only (benchmarks): these models, their upstream and their own tests
+        command += ("--select", select, "--indirect-selection", "cautious")
+    run_dbt(path, settings, progress, command=command)
     con = duckdb.connect(str(path))
     try:
         con.execute("checkpoint")
     finally:
         con.close()
-    return path
+    os.replace(path, final)
+    return final

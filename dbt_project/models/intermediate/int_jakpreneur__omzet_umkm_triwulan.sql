@@ -18,23 +18,45 @@
     {% set sudah = run_query("select coalesce(max(batch_id_terakhir), '') from " ~ this).columns[0].values()[0] %}
 {% endif %}
 
-with baru as (
+-- Grouped first by plain keys (numeric quarter, sale or not), which is what a hundred million
+-- rows can afford; names and the split into sales and refunds come after, on the small result.
+with rinci as (
 
     select
         umkm_id,
         cast(extract(year from waktu) as integer) as tahun,
-        'TW' || cast(extract(quarter from waktu) as varchar) as periode,
+        cast(extract(quarter from waktu) as integer) as triwulan,
         kanal,
-        sum(nominal) as omzet_bersih,
-        coalesce(sum(nominal) filter (where jenis = 'PENJUALAN'), 0) as nilai_penjualan,
-        coalesce(sum(nominal) filter (where jenis <> 'PENJUALAN'), 0) as nilai_pengembalian,
-        count(*) filter (where jenis = 'PENJUALAN') as jumlah_penjualan,
-        count(*) filter (where jenis <> 'PENJUALAN') as jumlah_pengembalian,
-        max(batch_id) as batch_id_terakhir
+        jenis = 'PENJUALAN' as penjualan,
+        sum(nominal) as nilai,
+        count(*) as jumlah
     from {{ source('jakpreneur', 'transaksi') }}
     {% if is_incremental() %}
     where batch_id > '{{ sudah }}'
     {% endif %}
+    group by 1, 2, 3, 4, 5
+
+),
+
+baru as (
+
+    select
+        umkm_id,
+        tahun,
+        'TW' || cast(triwulan as varchar) as periode,
+        kanal,
+        sum(nilai) as omzet_bersih,
+        coalesce(sum(nilai) filter (where penjualan), 0) as nilai_penjualan,
+        coalesce(sum(nilai) filter (where not penjualan), 0) as nilai_pengembalian,
+        coalesce(sum(jumlah) filter (where penjualan), 0) as jumlah_penjualan,
+        coalesce(sum(jumlah) filter (where not penjualan), 0) as jumlah_pengembalian,
+        -- the latest transaction batch with rows in this build (every batch is read): the next
+        -- build starts after it, and the marts name it as their versi_data
+        (
+            select max(batch_id) from {{ source('pipeline', 'batch') }}
+            where source = 'jakpreneur' and entity = 'transaksi' and row_count > 0
+        ) as batch_id_terakhir
+    from rinci
     group by 1, 2, 3, 4
 
 )

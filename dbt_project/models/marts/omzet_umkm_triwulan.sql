@@ -15,7 +15,7 @@ realisasi as (
         omzet.periode,
         sum(omzet.omzet_bersih) as realisasi_omzet,
         count(distinct omzet.umkm_id) as jumlah_umkm_bertransaksi,
-        max(omzet.batch_id_terakhir) as versi_data
+        (select max(batch_id_terakhir) from {{ ref('int_jakpreneur__omzet_umkm_triwulan') }}) as versi_data
     from {{ ref('int_jakpreneur__omzet_umkm_triwulan') }} as omzet
     inner join binaan on binaan.umkm_id = omzet.umkm_id
     group by 1, 2

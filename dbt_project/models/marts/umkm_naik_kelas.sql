@@ -11,7 +11,7 @@ with binaan as (
 
 per_tahun as (
 
-    select omzet.umkm_id, omzet.tahun, sum(omzet.omzet_bersih) as omzet, max(omzet.batch_id_terakhir) as versi_data
+    select omzet.umkm_id, omzet.tahun, sum(omzet.omzet_bersih) as omzet, (select max(batch_id_terakhir) from {{ ref('int_jakpreneur__omzet_umkm_triwulan') }}) as versi_data
     from {{ ref('int_jakpreneur__omzet_umkm_triwulan') }} as omzet
     inner join binaan on binaan.umkm_id = omzet.umkm_id
     group by 1, 2

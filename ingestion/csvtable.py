@@ -150,3 +150,8 @@ def dedupe_rows(records: list[dict], key: str, problems: list[RowProblem]) -> li
                 RowProblem(rec["baris"], key, f"{key} '{rec[key]}' appears again (first at row {first['baris']}) with different values")
             )
     return kept
+
+
+def sql_literal(value) -> str:
+    """A file path (or any text) as a SQL string literal: an inbox file may be named o'brien.csv."""
+    return "'" + str(value).replace("'", "''") + "'"

@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from ingestion.csvtable import dedupe_rows, parse_date, parse_rupiah, read_table, reject_if, sniff
+from ingestion.csvtable import dedupe_rows, parse_date, parse_rupiah, read_table, reject_if, sniff, sql_literal
 from ingestion.numbers import parse_angka
 from kinerja.errors import InputFileError, RowProblem
 
@@ -185,7 +185,7 @@ def _read_csv_sql(path: Path, header: list[str], delimiter: str, encoding: str) 
     # amount stays text so that "12.500" is refused rather than read as 12.5
     columns = ", ".join(f"'{c}': '{'TIMESTAMP' if c == 'waktu' else 'VARCHAR'}'" for c in header)
     return (
-        f"read_csv('{path}', delim = '{delimiter}', header = true, columns = {{{columns}}}, encoding = '{encoding}', "
+        f"read_csv({sql_literal(path)}, delim = '{delimiter}', header = true, columns = {{{columns}}}, encoding = '{encoding}', "
         "quote = '\"', escape = '\"', store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_rejects_scan', "
         "timestampformat = '%Y-%m-%d %H:%M:%S', strict_mode = true, null_padding = false, max_line_size = 1048576)"
     )
@@ -303,7 +303,7 @@ def stage_transactions(
     unique = total - repeated
     landed_before = 0
     if landed_files:
-        files = ", ".join(f"'{f}'" for f in landed_files)
+        files = ", ".join(sql_literal(f) for f in landed_files)
         con.execute(
             f"""
             create or replace temp table sudah as
@@ -344,7 +344,7 @@ def stage_transactions(
                 '{batch_id}' as batch_id, '{landed_at}' as landed_at
             from {unik}
             {"where transaksi_id not in (select transaksi_id from sudah)" if landed_before else ""}
-        ) to '{out}' (format parquet, compression snappy, row_group_size 500000)
+        ) to {sql_literal(out)} (format parquet, compression snappy, row_group_size 500000)
         """
     )
     return StagedTransactions(out, unique - landed_before, total - unique, landed_before)

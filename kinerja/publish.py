@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.csvtable import sql_literal
 from kinerja.config import Settings
 from kinerja.progress import Reporter, silent
 
@@ -48,7 +49,7 @@ def export_parquet(db_path: Path, target_dir: Path) -> list[Path]:
     try:
         for mart in (*PUBLIC_MARTS, CHANGE_LOG):
             out = staging / f"{mart}.parquet"
-            con.execute(f"copy (select * from marts.{mart}) to '{out}' (format parquet)")
+            con.execute(f"copy (select * from marts.{mart}) to {sql_literal(out)} (format parquet)")
             written.append(target_dir / out.name)
     finally:
         con.close()
@@ -168,7 +169,7 @@ def record_publish(build_file: Path, serving: Path, run_id: str) -> int:
         con.execute(f"create or replace table marts.{HISTORY} (run_id varchar, dipublikasikan_pada timestamp, batch_id varchar)")
         before = 0
         if serving.exists():
-            con.execute(f"attach '{serving}' as lama (read_only)")
+            con.execute(f"attach {sql_literal(serving)} as lama (read_only)")
             try:
                 for table in (CHANGE_LOG, HISTORY):
                     if has_table(con, table, "lama"):

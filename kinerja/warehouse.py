@@ -22,6 +22,7 @@ import duckdb
 from ingestion import bps as bps_source
 from ingestion import emonev, eorder, jakpreneur
 from ingestion import sipd as sipd_source
+from ingestion.csvtable import sql_literal
 from kinerja import landing
 from kinerja.config import DBT_PROJECT_DIR, Settings
 from kinerja.errors import PipelineError
@@ -158,7 +159,7 @@ def load_raw(db_path: Path, settings: Settings, as_of: str | None = None, only: 
             landed = _batches(settings, source, entity, as_of, only)
             batches += landed
             select = ", ".join(f"cast({c.split(' ', 1)[0]} as {c.split(' ', 1)[1]}) as {c.split(' ', 1)[0]}" for c in columns)
-            files = ", ".join(f"'{b.rows_path(settings.landing_dir)}'" for b in landed)
+            files = ", ".join(sql_literal(b.rows_path(settings.landing_dir)) for b in landed)
             if landed:
                 con.execute(f"create or replace view {view} as select {select} from read_parquet([{files}])")
             else:
@@ -247,7 +248,7 @@ def carry_incremental_state(build_file: Path, serving: Path) -> list[str]:
     carried = []
     con = duckdb.connect(str(build_file))
     try:
-        con.execute(f"attach '{serving}' as lama (read_only)")
+        con.execute(f"attach {sql_literal(serving)} as lama (read_only)")
         for model in INCREMENTAL_MODELS:
             schema, table = model.split(".")
             found = con.execute(

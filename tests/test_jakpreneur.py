@@ -233,14 +233,14 @@ def test_bad_registry_order_and_transaction_files(home_copy, folder, name, text,
     assert list(settings.quarantine_dir.rglob(f"{name}.reason.txt"))
 
 
-def test_transaction_file_with_semicolons_windows_encoding_and_other_column_order(home_copy):
+def test_transaction_file_with_semicolons_windows_encoding_other_column_order_and_a_quote_in_its_name(home_copy):
     settings = home_copy
     text = (
         "umkm_id;transaksi_id;waktu;kanal;jenis;nominal;transaksi_asal_id\r\n"
         "JP0000002;TRX-\xe91;2025-01-09 08:00:00;qris;Penjualan;25000.00;\r\n"
         "JP0000002;TRX-\xe92;2025-01-09 08:05:00;QRIS;REVERSAL;-25000;TRX-\xe91\r\n"
     )
-    (settings.inbox / "jakpreneur" / "transaksi_2025-01-09.csv").write_bytes(text.encode("cp1252"))
+    (settings.inbox / "jakpreneur" / "transaksi_2025-01-09_kantor'pusat.csv").write_bytes(text.encode("cp1252"))  # a quote in the name
     pipeline.run(settings)
     rows = query(
         settings,

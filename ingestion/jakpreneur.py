@@ -239,22 +239,23 @@ def stage_transactions(
             f"""
             create temp table staged as
             select
-                nullif(transaksi_id, '') as transaksi_id,
-                nullif(umkm_id, '') as umkm_id,
+                nullif(trim(transaksi_id), '') as transaksi_id,
+                nullif(trim(umkm_id), '') as umkm_id,
                 waktu as waktu_ts,
                 upper(trim(kanal)) as kanal,
                 upper(trim(jenis)) as jenis,
                 -- plain digits with at most two decimals; a dot followed by three digits is a thousands separator
                 case when strpos(nominal, '.') = 0 or length(nominal) - strpos(nominal, '.') <= 2 then try_cast(nominal as decimal(18, 2)) end
                     as nominal_dec,
-                nullif(transaksi_asal_id, '') as transaksi_asal_id
+                nullif(trim(transaksi_asal_id), '') as transaksi_asal_id
             from {source_sql}
             """
         )
         rejects = con.execute(
             "select line, error_type, error_message, column_name from csv_rejects order by line limit ?", [MAX_REPORTED]
         ).fetchall()
-        if attempt == "utf-8" and rejects and all(r[1] == "INVALID_UNICODE" for r in rejects):
+        # DuckDB names the error INVALID_UNICODE or INVALID ENCODING depending on the version
+        if attempt == "utf-8" and rejects and all(r[1].replace(" ", "_") in ("INVALID_UNICODE", "INVALID_ENCODING") for r in rejects):
             continue  # a Windows-1252 export: read it again as such
         break
     problems = [

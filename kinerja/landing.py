@@ -37,15 +37,16 @@ class Batch:
         return landing_dir / self.directory / "rows.parquet"
 
 
-_SHA256_MEMO: dict[tuple[str, int, int], str] = {}
+_SHA256_MEMO: dict[tuple, str] = {}
 
 
 def sha256_of(path: Path, cache_file: Path | None = None) -> str:
-    """SHA-256 of a file's bytes. Remembered per path, size and modification time, in this process
+    """SHA-256 of a file's bytes. Remembered per path, size, modification and change time and inode, in this process
     and, with ``cache_file``, across runs: an inbox keeps its files, and a run should not re-read
     gigabytes of transactions landed long ago to learn that they were landed."""
     stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    # ctime moves on every write, even one that restores the old mtime (cp -p, rsync -t)
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
     if key in _SHA256_MEMO:
         return _SHA256_MEMO[key]
     known: dict = {}
@@ -55,16 +56,16 @@ def sha256_of(path: Path, cache_file: Path | None = None) -> str:
         except ValueError:  # a damaged cache is only a cache
             known = {}
         entry = known.get(key[0])
-        if entry and entry[:2] == [key[1], key[2]]:
-            _SHA256_MEMO[key] = entry[2]
-            return entry[2]
+        if entry and entry[:-1] == list(key[1:]):
+            _SHA256_MEMO[key] = entry[-1]
+            return entry[-1]
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     _SHA256_MEMO[key] = digest.hexdigest()
     if cache_file is not None:
-        known[key[0]] = [key[1], key[2], _SHA256_MEMO[key]]
+        known[key[0]] = [*key[1:], _SHA256_MEMO[key]]
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         scratch = cache_file.with_name(f".{cache_file.name}.{os.getpid()}")
         scratch.write_text(json.dumps(known))

@@ -109,8 +109,8 @@ def build_path(settings: Settings, run_id: str) -> Path:
 
 
 def remove_stale_builds(settings: Settings, older_than_seconds: float = 6 * 3600) -> None:
-    """Delete build files left by killed runs. Only old ones: under Airflow, a build file waits
-    between the build task and the publish task of a run that is still going."""
+    """Delete build files left by killed runs. Only old ones: a finished build waits for its publish
+    (in the same task under Airflow, but rebuild --as-of output and benchmarks also live here)."""
     folder = settings.state_dir / "build"
     if folder.exists():
         cutoff = time.time() - older_than_seconds
@@ -276,7 +276,8 @@ def build(
     """Build a complete warehouse into a new file and return its path. With ``as_of`` (a landed_at
     bound from :func:`as_of_cutoff`) only the batches landed by then are used: the figures as the
     warehouse would have published them at that moment. Otherwise the incremental models start
-    from their state in the serving warehouse and add only batches landed since. ``select`` (dbt
+    from their state in the serving warehouse and add only batches landed since. The caller holds
+    the run lock (:func:`kinerja.pipeline.run_lock`): the build works in a file of a fixed name. ``select`` (dbt
     node selection) builds part of the project, as the scale benchmark does."""
     final = build_path(settings, run_id)
     final.parent.mkdir(parents=True, exist_ok=True)

@@ -160,16 +160,19 @@ def test_bad_transaction_rows_are_rejected_with_file_row_and_reason(home_copy):
     with pytest.raises(PipelineError) as failure:
         pipeline.run(settings)
     message = str(failure.value)
-    for line, reason in (
-        (3, "UMKM is not in any landed Jakpreneur registry export"),
-        (4, "waktu is in the future"),
-        (5, "a sale (PENJUALAN) must have a positive nominal"),
-        (6, "nominal is not an amount in rupiah written as plain digits"),
-        (7, "waktu is not a time written YYYY-MM-DD HH:MM:SS"),
-        (8, "unreadable row"),
-        (9, "must name the sale it gives back"),
+    for where, reason in (
+        ("row 3, column 'umkm_id'", "UMKM is not in any landed Jakpreneur registry export (send the registry first) (transaksi_id T2)"),
+        ("row 4, column 'waktu'", "waktu is in the future (transaksi_id T3)"),
+        ("row 5, column 'nominal'", "a sale (PENJUALAN) must have a positive nominal"),
+        ("row 6, column 'nominal'", "nominal is not an amount in rupiah written as plain digits"),
+        ("row 7, column 'waktu'", "waktu is not a time written YYYY-MM-DD HH:MM:SS"),
+        ("row 8", "unreadable row"),
+        (
+            "row 9, column 'transaksi_asal_id'",
+            "a REFUND or REVERSAL must name the sale it gives back in transaksi_asal_id (transaksi_id T8)",
+        ),
     ):
-        assert f"transaksi_2025-01-05.csv, row {line}" in message and reason in message, (line, reason, message)
+        assert f"transaksi_2025-01-05.csv, {where}: {reason}" in message, (where, reason, message)
     assert "row 2," not in message
     quarantined = list(settings.quarantine_dir.rglob("transaksi_2025-01-05.csv.reason.txt"))
     assert len(quarantined) == 1 and "row 3" in quarantined[0].read_text()
@@ -248,3 +251,26 @@ def test_transaction_file_with_semicolons_windows_encoding_other_column_order_an
         "where umkm_id = 'JP0000002' and tahun = 2025",
     )
     assert rows == [(Decimal("0.00"), Decimal("25000.00"), 1, 1)]
+
+
+def test_a_windows_1252_byte_after_the_first_mebibyte_is_read_as_such(tmp_path):
+    """The encoding is guessed from the first MiB; a cp1252 byte further down makes DuckDB reject
+    the row as invalid UTF-8, and the file is read again in the Windows code page."""
+    from ingestion.jakpreneur import stage_transactions
+
+    rows = "".join(f" T{n:06d} ,JP0000002,2024-05-01 10:00:00,QRIS,PENJUALAN,1000,\n" for n in range(20_000))
+    export = tmp_path / "transaksi_2024-05-01.csv"
+    export.write_bytes((HEADER + rows).encode() + "TRX-\xe9,JP0000002,2024-05-01 11:00:00,QRIS,PENJUALAN,2500,\n".encode("cp1252"))
+    assert export.stat().st_size > 1 << 20
+    con = duckdb.connect()
+    con.execute("create temp table known_umkm as select 'JP0000002' as umkm_id")
+    staged = stage_transactions(con, export, tmp_path / "rows.parquet", batch_id="b", landed_at="l", landed_files=[])
+    assert staged.row_count == 20_001
+    ids = [
+        r[0]
+        for r in con.execute(f"select transaksi_id from read_parquet('{tmp_path / 'rows.parquet'}') order by 1 desc limit 1").fetchall()
+    ]
+    assert ids == ["TRX-é"]  # and the padded ids of the other rows were trimmed
+    assert con.execute(f"select count(*) from read_parquet('{tmp_path / 'rows.parquet'}') where transaksi_id = 'T000000'").fetchone() == (
+        1,
+    )

@@ -15,7 +15,7 @@ def test_inbox_hashes_are_remembered_by_size_and_mtime_and_recomputed_on_change(
     export.write_bytes(b"transaksi_id\nT1\n")
     assert landing.sha256_of(export, cache) == hashlib.sha256(b"transaksi_id\nT1\n").hexdigest()
     remembered = json.loads(cache.read_text())
-    assert list(remembered.values())[0][2] == hashlib.sha256(b"transaksi_id\nT1\n").hexdigest()
+    assert list(remembered.values())[0][-1] == hashlib.sha256(b"transaksi_id\nT1\n").hexdigest()
 
     # same size, new content, later mtime: hashed again, not taken from either cache
     export.write_bytes(b"transaksi_id\nT2\n")

@@ -20,7 +20,8 @@ triwulan as (
 
 batas as (
 
-    select entitas as entity, cast(max(landed_at) as date) as hingga, max(batch_id) as versi_data
+    -- the WIB day the latest export of each entity landed; a quarter is reported once it ended before that day
+    select entitas as entity, cast(max(landed_at) + interval '7 hours' as date) as hingga, max(batch_id) as versi_data
     from {{ ref('stg_pipeline__batch') }}
     where sumber = 'jakpreneur'
     group by entitas
@@ -78,7 +79,7 @@ pertumbuhan as (
         on dasar.tahun = sekarang.tahun - 1 and dasar.triwulan = 4
     where dasar.jumlah_terdaftar > 0
         and cast(make_date(sekarang.tahun, 3 * sekarang.triwulan, 1) + interval '1 month' - interval '1 day' as date)
-            <= (select hingga from batas where entity = 'umkm')
+            < (select hingga from batas where entity = 'umkm')
 
 ),
 
@@ -156,7 +157,7 @@ kapasitas as (
     from (select tahun, count(*) as jumlah from dasar group by tahun) as kohort
     cross join triwulan
     where cast(make_date(kohort.tahun, 3 * triwulan.triwulan, 1) + interval '1 month' - interval '1 day' as date)
-        <= (select hingga from batas where entity = 'penilaian')
+        < (select hingga from batas where entity = 'penilaian')
 
 ),
 

@@ -7,12 +7,9 @@ with source as (
 
 ),
 
-berurut as (
+terbaru as (
 
-    select
-        *,
-        row_number() over (partition by nomor_pesanan order by diperbarui_pada desc, landed_at desc, baris desc) as urutan
-    from source
+    {{ baris_terbaru('source', 'nomor_pesanan', 'diperbarui_pada desc, landed_at desc, baris desc') }}
 
 ),
 
@@ -28,8 +25,7 @@ final as (
         status,
         diperbarui_pada,
         batch_id as versi_data
-    from berurut
-    where urutan = 1
+    from terbaru
 
 )
 

@@ -5,12 +5,9 @@ with source as (
 
 ),
 
-berurut as (
+terbaru as (
 
-    select
-        *,
-        row_number() over (partition by penilaian_id order by landed_at desc, baris desc) as urutan
-    from source
+    {{ baris_terbaru('source', 'penilaian_id', 'landed_at desc, baris desc') }}
 
 ),
 
@@ -26,8 +23,7 @@ final as (
         nilai_invoice_ekspor_usd,
         batch_id as versi_data,
         landed_at
-    from berurut
-    where urutan = 1
+    from terbaru
 
 )
 

@@ -7,12 +7,9 @@ with source as (
 
 ),
 
-berurut as (
+terbaru as (
 
-    select
-        *,
-        row_number() over (partition by umkm_id order by diperbarui_pada desc, landed_at desc, baris desc) as urutan
-    from source
+    {{ baris_terbaru('source', 'umkm_id', 'diperbarui_pada desc, landed_at desc, baris desc') }}
 
 ),
 
@@ -27,8 +24,7 @@ final as (
         perangkat_daerah_pembina,
         diperbarui_pada,
         batch_id as versi_data
-    from berurut
-    where urutan = 1
+    from terbaru
 
 )
 

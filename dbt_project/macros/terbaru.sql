@@ -1,0 +1,10 @@
+{#- The rows of `relation` that are the latest per `key` by `order_by` (an export is re-delivered,
+    overlaps the previous one, or brings a newer state of the same record). -#}
+{% macro baris_terbaru(relation, key, order_by) -%}
+    select *  -- urutan included: callers pick their columns (portable SQL, no EXCLUDE)
+    from (
+        select *, row_number() over (partition by {{ key }} order by {{ order_by }}) as urutan
+        from {{ relation }}
+    ) as berurut
+    where urutan = 1
+{%- endmacro %}

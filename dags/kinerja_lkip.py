@@ -1,9 +1,9 @@
 """
 ### kinerja_lkip — the LKIP warehouse build
 
-Ingests the inbox (E-Monev realisasi, BPS files; later Jakpreneur, SIPD, e-Order), validates every
-new batch with Great Expectations, builds the warehouse with dbt into a new DuckDB file and
-publishes it atomically as ``warehouse/kinerja.duckdb`` (emitting the Asset
+Ingests the inbox (E-Monev realisasi, BPS, SIPD, Jakpreneur and e-Order files), validates every
+new batch with Great Expectations (a bad file is quarantined), builds the warehouse with dbt into a
+new DuckDB file, audits its marts with Great Expectations and publishes it atomically as ``warehouse/kinerja.duckdb`` (emitting the Asset
 ``kinerja://warehouse/marts``), recording what moved in ``marts.log_perubahan``, then logs the
 planner summary.
 
@@ -42,7 +42,7 @@ def kinerja_lkip():
 
     @task
     def ingest() -> dict:
-        """Land every new inbox file after validation; fail naming each rejected file, row and reason."""
+        """Land every new inbox file after validation; a rejected file is quarantined and listed."""
         from kinerja.config import Settings
         from kinerja.ingest import ingest as run_ingest
         from kinerja.pipeline import run_lock
@@ -53,26 +53,30 @@ def kinerja_lkip():
             return run_ingest(settings, stderr_reporter()).as_dict()
 
     @task(outlets=[WAREHOUSE_ASSET])
-    def build_and_publish(ingested: dict) -> str:
-        """Load raw.* from the landing zone, dbt build (models and tests) into a new file, then replace
-        the serving warehouse atomically. One task under one lock, so no other run can publish in between."""
+    def build_and_publish(ingested: dict) -> dict:
+        """Load raw.* from the landing zone, dbt build (models and tests) into a new file, audit the
+        marts with Great Expectations, then replace the serving warehouse atomically (or, when only
+        rejected files came in, leave it and mark their source stale). One task under one lock."""
         from kinerja.config import Settings
         from kinerja.pipeline import build_and_publish, run_lock
         from kinerja.progress import stderr_reporter
 
         settings = Settings.from_env()
-        progress = stderr_reporter()
         with run_lock(settings):
-            return build_and_publish(settings, progress)
+            build_and_publish(settings, stderr_reporter(), ingested)
+        return ingested
 
     @task
-    def summarize(serving_db: str) -> str:
-        """Log the planner summary of the published warehouse."""
+    def summarize(ingested: dict) -> str:
+        """Log the planner summary of the published warehouse; fail naming every rejected file."""
         from kinerja.config import Settings
+        from kinerja.pipeline import fail_if_rejected
         from kinerja.summary import summarize as run_summary
 
-        text = run_summary(Settings.from_env())
+        settings = Settings.from_env()
+        text = run_summary(settings)
         print(text)
+        fail_if_rejected(settings, ingested)
         return text
 
     summarize(build_and_publish(ingest()))

@@ -61,9 +61,22 @@ def sniff(path: Path, data: bytes, source: str) -> tuple[str, str]:
         encoding = "utf-8"
     except UnicodeDecodeError as exc:
         encoding = "utf-8" if exc.start > (1 << 20) - 4 else "cp1252"
+    if b"\n" not in data[:MAX_HEADER_BYTES] and len(data) > MAX_HEADER_BYTES:
+        raise InputFileError(
+            path,
+            [
+                RowProblem(
+                    1, None, f"the first line is longer than {MAX_HEADER_BYTES:,} bytes; expected a header row (is this a CSV export?)"
+                )
+            ],
+            source,
+        )
     first = data.split(b"\n", 1)[0]
     delimiter = ";" if first.count(b";") > first.count(b",") else ","
     return encoding, delimiter
+
+
+MAX_HEADER_BYTES = 64 * 1024
 
 
 def decode(path: Path, data: bytes, source: str) -> tuple[str, str]:
@@ -94,12 +107,19 @@ def read_table(path: Path, source: str, required: tuple[str, ...], max_bytes: in
             path,
             [
                 RowProblem(
-                    1, None, f"header is missing column(s) {', '.join(missing)}; expected {', '.join(required)}, found {', '.join(header)}"
+                    1,
+                    None,
+                    f"header is missing column(s) {', '.join(missing)}; expected {', '.join(required)}, found {_shown(', '.join(header))}",
                 )
             ],
             source,
         )
     return Table(path, header, encoding, delimiter, text)
+
+
+def _shown(text: str, limit: int = 300) -> str:
+    """Text from a file as an error message quotes it: a header can be one line of megabytes."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
 def parse_date(text: str) -> date:

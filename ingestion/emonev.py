@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingestion.csvtable import decode
+from ingestion.csvtable import decode, sniff
 from ingestion.numbers import parse_angka
 from kinerja.errors import InputFileError, RowProblem
 
@@ -47,7 +47,9 @@ def parse(path: Path) -> ParsedFile:
         raise InputFileError(
             path, [RowProblem(None, None, f"the file is {size} bytes; an E-Monev export is expected under {MAX_BYTES} bytes")], SOURCE
         )
-    text, encoding = decode(path, path.read_bytes(), SOURCE)
+    data = path.read_bytes()
+    sniff(path, data, SOURCE)  # an HTML page saved as .csv, a file without line breaks
+    text, encoding = decode(path, data, SOURCE)
     first_line = text.splitlines()[0] if text.splitlines() else ""
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -85,7 +86,7 @@ def parse_registry(path: Path, pembina_codes: set[str]) -> pd.DataFrame:
         ("umkm_id", frame["umkm_id"] == "", lambda r: "umkm_id is empty"),
         ("tanggal_daftar", daftar.isna(), lambda r: f"'{r.tanggal_daftar}' is not a date written YYYY-MM-DD (e.g. 2024-03-31)"),
         ("diperbarui_pada", diperbarui.isna(), lambda r: f"'{r.diperbarui_pada}' is not a time written YYYY-MM-DD HH:MM:SS (WIB)"),
-        ("tanggal_daftar", daftar.dt.date > now_wib().date(), lambda r: f"tanggal_daftar {r.tanggal_daftar} is in the future"),
+        ("tanggal_daftar", daftar > pd.Timestamp(now_wib().date()), lambda r: f"tanggal_daftar {r.tanggal_daftar} is in the future"),
         (
             "perangkat_daerah_pembina",
             (frame["status_binaan"] == "BINAAN") & ~pembina.isin(pembina_codes).fillna(False),
@@ -172,6 +173,21 @@ _TRANSACTION_CHECKS = (
 MAX_REPORTED = 50
 
 
+def sql_checks(con, now: datetime) -> list[tuple[str, str, list[str]]]:
+    """The transaction checks as plain SQL on ``staged``: one scan counts every kind of bad row, the
+    ids of bad rows are fetched only when there are some. (Kinerja runs its Great Expectations suite
+    instead; this is the same checks without GX, for the validation benchmark and for callers
+    without Kinerja.)"""
+    counters = ", ".join(f"count(*) filter (where {condition})" for _, condition, _ in _TRANSACTION_CHECKS)
+    bad_counts = con.execute(f"select {counters} from staged", {"now": now}).fetchone()
+    bad_by_check: list[tuple[str, str, list[str]]] = []
+    for (column, condition, reason), count in zip(_TRANSACTION_CHECKS, bad_counts, strict=True):
+        if count:
+            sql = f"select coalesce(transaksi_id, '(kosong)') from staged where {condition} limit {MAX_REPORTED}"
+            bad_by_check.append((column, reason, [r[0] for r in con.execute(sql, {"now": now} if "$now" in condition else {}).fetchall()]))
+    return bad_by_check
+
+
 @dataclass
 class StagedTransactions:
     rows_path: Path
@@ -215,11 +231,17 @@ def stage_transactions(
     landed_at: str,
     landed_files: list[Path],
     now: datetime | None = None,
+    check: Callable[[str, datetime], list[tuple[str, str, list[str]]]] | None = None,
 ) -> StagedTransactions:
     """Check one transaction file in DuckDB and write its new rows (typed, with ``batch_id`` and
     ``landed_at``) to ``out``. ``con`` has a table ``known_umkm(umkm_id)``; ``landed_files`` are the
     rows.parquet of earlier transaction batches, so a transaction landed before is not counted
-    twice (overlapping exports). Raises InputFileError naming line and reason of each bad row."""
+    twice (overlapping exports). Raises InputFileError naming line and reason of each bad row.
+
+    ``check(table, now)`` validates the rows as read (table ``staged``: text trimmed, ``waktu_ts``
+    and ``nominal_dec`` typed) and returns (column, reason, transaksi_ids) of each kind of bad row;
+    Kinerja passes its Great Expectations suite run inside DuckDB. Without it the same checks run
+    as plain SQL (:func:`sql_checks`)."""
     head = path.open("rb").read(1 << 20)
     encoding, delimiter = sniff(path, head, SOURCE)
     header_line = head.split(b"\n", 1)[0].decode(encoding, "replace").lstrip("\ufeff")
@@ -234,10 +256,12 @@ def stage_transactions(
     now = now or now_wib()
     for attempt in (encoding, "latin-1"):
         con.execute("drop table if exists csv_rejects; drop table if exists csv_rejects_scan; drop table if exists staged")
+        # a table of the connection's database, not a temp table: the check may run on another
+        # connection to the same in-memory database (Great Expectations through SQLAlchemy)
         source_sql = _read_csv_sql(path, header, delimiter, "utf-8" if attempt == "utf-8" else "latin-1")
         con.execute(
             f"""
-            create temp table staged as
+            create table staged as
             select
                 nullif(trim(transaksi_id), '') as transaksi_id,
                 nullif(trim(umkm_id), '') as umkm_id,
@@ -265,16 +289,10 @@ def stage_transactions(
         for line, kind, message, column in rejects
     ]
 
-    # one scan counts every kind of bad row; the ids of bad rows are fetched only when there are some
-    counters = ", ".join(f"count(*) filter (where {condition})" for _, condition, _ in _TRANSACTION_CHECKS)
-    total, distinct_ids, low, high, *bad_counts = con.execute(
-        f"select count(*), count(distinct transaksi_id), min(waktu_ts), max(waktu_ts), {counters} from staged", {"now": now}
+    bad_by_check = sql_checks(con, now) if check is None else check("staged", now)
+    total, distinct_ids, low, high = con.execute(
+        "select count(*), count(distinct transaksi_id), min(waktu_ts), max(waktu_ts) from staged"
     ).fetchone()
-    bad_by_check: list[tuple[str, str, list[str]]] = []
-    for (column, condition, reason), count in zip(_TRANSACTION_CHECKS, bad_counts, strict=True):
-        if count:
-            sql = f"select coalesce(transaksi_id, '(kosong)') from staged where {condition} limit {MAX_REPORTED}"
-            bad_by_check.append((column, reason, [r[0] for r in con.execute(sql, {"now": now} if "$now" in condition else {}).fetchall()]))
     repeated = total - distinct_ids - con.execute("select count(*) from staged where transaksi_id is null").fetchone()[0]
     if repeated:
         conflicts = con.execute(

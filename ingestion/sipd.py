@@ -37,6 +37,9 @@ from kinerja.errors import InputFileError, RowProblem
 SOURCE = "sipd"
 ENTITY = "anggaran"
 MAX_BYTES = 200 * 1024 * 1024
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024  # an XLSX's XML, unpacked
+MAX_RATIO = 200  # spreadsheet XML packs 5-30x; far more is a zip bomb
+MAX_CELLS = 20_000_000  # the sheet's declared area (rows x columns)
 HEADER_SCAN_ROWS = 40
 MONEY = ("pagu_apbd", "pagu_pergeseran", "pagu_apbdp", "realisasi")
 COLUMNS = [
@@ -139,6 +142,20 @@ def _norm(text) -> str:
     return " ".join(words)
 
 
+def number_style(value) -> str | None:
+    """'Indonesian' (1.234.567,89) or 'English' (1,234,567.89) for a text amount with a thousands
+    mark, None for anything that does not tell (plain digits, numbers from XLSX cells)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip().replace("\u00a0", "").replace(" ", "").lstrip("(-").rstrip(")")
+    text = re.sub(r"^rp\.?", "", text, flags=re.IGNORECASE)
+    if _ID_THOUSANDS.match(text) and "." in text:
+        return "Indonesian"
+    if _EN_THOUSANDS.match(text) and "," in text:
+        return "English"
+    return None
+
+
 def parse_rupiah(value) -> Decimal | None:
     """A money cell -> Decimal rupiah: ``-`` = 0, an empty cell = None (no value), ``(1.000)`` =
     -1000, at most 2 decimals (sen). Raises ValueError for anything else."""
@@ -197,6 +214,72 @@ class _Sheet:
     rows: list[list]
 
 
+def _check_archive(path: Path) -> None:
+    """Refuse a zip bomb before anything is decompressed (the sizes a zip declares against a bound
+    and a plausible compression ratio), and a sheet whose cells span a huge grid before the reader
+    lays it out in memory."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputFileError(
+            path, [RowProblem(None, None, f"not a readable XLSX spreadsheet (broken zip archive: {exc})")], SOURCE
+        ) from None
+    with archive:
+        members = archive.infolist()
+        unpacked = sum(m.file_size for m in members)
+        packed = max(sum(m.compress_size for m in members), 1)
+        if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
+            raise InputFileError(
+                path,
+                [
+                    RowProblem(
+                        None,
+                        None,
+                        f"the spreadsheet unpacks to {unpacked:,} bytes from {packed:,} ({unpacked / packed:,.0f}x); a SIPD export is "
+                        f"expected under {MAX_UNPACKED_BYTES:,} bytes unpacked and {MAX_RATIO}x compression (a zip bomb or a damaged "
+                        "file); it was not opened",
+                    )
+                ],
+                SOURCE,
+            )
+        for member in members:
+            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                _check_sheet_area(path, archive, member)
+
+
+_CELL_REF = re.compile(rb'<(?:c|dimension) r(?:ef)?="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
+
+
+def _check_sheet_area(path: Path, archive, member) -> None:
+    """A cell written at XFD1048576 makes a tiny file whose grid is 17 billion cells."""
+    rows = cols = 0
+    tail = b""
+    with archive.open(member) as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            data = tail + chunk
+            for letters, number in _CELL_REF.findall(data):
+                col = 0
+                for ch in letters:
+                    col = col * 26 + ch - 64
+                rows, cols = max(rows, int(number)), max(cols, col)
+            tail = data[-64:]
+    if rows * max(cols, 1) > MAX_CELLS:
+        raise InputFileError(
+            path,
+            [
+                RowProblem(
+                    None,
+                    None,
+                    f"sheet {member.filename.rsplit('/', 1)[-1]} spans {rows:,} rows x {cols:,} columns; a SIPD export is expected "
+                    f"under {MAX_CELLS:,} cells (a formatted empty area or a stray cell far away? delete the unused rows and columns)",
+                )
+            ],
+            SOURCE,
+        )
+
+
 def _read_sheets(path: Path) -> list[_Sheet]:
     data = path.read_bytes()[:8]
     if path.stat().st_size == 0:
@@ -218,11 +301,31 @@ def _read_sheets(path: Path) -> list[_Sheet]:
                 ],
                 SOURCE,
             )
+        _check_archive(path)
         from python_calamine import CalamineWorkbook
 
         try:
             book = CalamineWorkbook.from_path(str(path))
-            return [_Sheet(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in book.sheet_names]
+            sheets = []
+            for name in book.sheet_names:
+                sheet = book.get_sheet_by_name(name)
+                if sheet.height * max(sheet.width, 1) > MAX_CELLS:
+                    raise InputFileError(
+                        path,
+                        [
+                            RowProblem(
+                                None,
+                                None,
+                                f"sheet '{name}' spans {sheet.height:,} rows x {sheet.width:,} columns; a SIPD export is expected under "
+                                f"{MAX_CELLS:,} cells (a formatted empty area? delete the unused rows and columns)",
+                            )
+                        ],
+                        SOURCE,
+                    )
+                sheets.append(_Sheet(name, sheet.to_python(skip_empty_area=False)))
+            return sheets
+        except InputFileError:
+            raise
         except Exception as exc:  # calamine raises its own error types for broken archives
             raise InputFileError(
                 path, [RowProblem(None, None, f"not a readable XLSX spreadsheet ({type(exc).__name__}: {str(exc)[:120]})")], SOURCE
@@ -319,6 +422,7 @@ def _parse_sheet(
     money = [m for m in MONEY if m in cols]
     candidates: list[dict] = []
     grand_total: tuple[int, dict] | None = None
+    styles: dict[str, tuple[int, str]] = {}  # number format -> first row and text written in it
     for index in range(header_index + 1, len(sheet.rows)):
         row = sheet.rows[index]
         baris = index + 1
@@ -344,6 +448,21 @@ def _parse_sheet(
                 amounts[field] = parse_rupiah(cell(field))
             except ValueError as exc:
                 problems.append(where(baris, field, str(exc)))
+                bad = True
+                continue
+            style = number_style(cell(field))
+            if style and not styles:
+                styles[style] = (baris, str(cell(field)))
+            elif style and style not in styles:
+                first_style, (first_row, first_text) = next(iter(styles.items()))
+                problems.append(
+                    where(
+                        baris,
+                        field,
+                        f"{cell(field)!r} is written in {style} format, but row {first_row} wrote {first_text!r} in {first_style} format; "
+                        "one export mixing Indonesian and English number formats is ambiguous (is 1.000 one thousand or one?)",
+                    )
+                )
                 bad = True
         if bad:
             continue

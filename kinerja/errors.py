@@ -30,6 +30,7 @@ class InputFileError(Exception):
     file: Path
     problems: list[RowProblem] = field(default_factory=list)
     source: str = ""
+    quarantined: Path | None = None  # where the copy and its reason file were kept
 
     def __post_init__(self) -> None:
         super().__init__(str(self))

@@ -60,19 +60,19 @@ def _validated(
 
 
 def ingest_files(settings: Settings, report, progress: Reporter = silent) -> None:
-    from kinerja.ingest import inbox_files
+    from kinerja.ingest import inbox_files, reject, unsafe_entry
     from kinerja.ingest import ingest_files as land_inbox_files
 
     folder_files = inbox_files(settings.inbox, jakpreneur.SOURCE, (".csv",))
     for path in folder_files:
         if jakpreneur.entity_of(path) is None:
-            exc = InputFileError(
+            exc = unsafe_entry(path, jakpreneur.SOURCE) or InputFileError(
                 path,
                 [RowProblem(None, None, "the file name must start with umkm, penilaian or transaksi, so Kinerja knows which export it is")],
                 jakpreneur.SOURCE,
             )
-            landing.quarantine(settings.quarantine_dir, path, str(exc))
-            report.rejected.append(exc)
+            sha = "" if path.is_symlink() else landing.sha256_of(path)
+            reject(settings, report, progress, exc, path, jakpreneur.SOURCE, sha)
     codes = pembina_codes()
 
     def read_registry(path: Path) -> pd.DataFrame:
@@ -115,13 +115,56 @@ def transaction_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB for checking transaction files, bounded in memory (spills to state/)."""
     spill = settings.state_dir / "duckdb_tmp"
     spill.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT, "temp_directory": str(spill), "preserve_insertion_order": False})
+    from kinerja import gx_duckdb
+
+    con = duckdb.connect(TRANSACTION_DB, config=gx_duckdb.shared_memory_config(transaction_config(settings)))
     registry = _rows_files(settings, jakpreneur.SOURCE, "umkm")
     if registry:
-        con.execute("create temp table known_umkm as select distinct umkm_id from read_parquet(?)", [[str(f) for f in registry]])
+        con.execute("create or replace table known_umkm as select distinct umkm_id from read_parquet(?)", [[str(f) for f in registry]])
     else:
-        con.execute("create temp table known_umkm (umkm_id varchar)")
+        con.execute("create or replace table known_umkm (umkm_id varchar)")
     return con
+
+
+# A named in-memory database: Great Expectations opens a second connection to it (same process,
+# same configuration) and validates the staged rows where they lie.
+TRANSACTION_DB = ":memory:kinerja_transaksi"
+
+
+def transaction_config(settings: Settings) -> dict:
+    """The staging database's configuration, as given to duckdb-engine (Great Expectations);
+    ``duckdb.connect`` takes it through :func:`kinerja.gx_duckdb.shared_memory_config`."""
+    spill = settings.state_dir / "duckdb_tmp"
+    return {"memory_limit": DUCKDB_MEMORY_LIMIT, "temp_directory": str(spill), "preserve_insertion_order": False}
+
+
+def gx_check(settings: Settings, path: Path, holder: list):
+    """The Great Expectations suite ``jakpreneur__transaksi`` as the check of
+    :func:`ingestion.jakpreneur.stage_transactions`, run inside the staging DuckDB."""
+    from kinerja import gx_duckdb
+
+    def check(table: str, now) -> list[tuple[str, str, list[str]]]:
+        if not holder:
+            holder.append(
+                gx_duckdb.add_datasource(quality.context(), f"transaksi-{id(holder)}", TRANSACTION_DB, transaction_config(settings))
+            )
+        outcome = quality.validate_sql(
+            holder[0],
+            "jakpreneur__transaksi",
+            f"select * from {table}",
+            {"sekarang": now},
+            key_column="transaksi_id",
+            label=f"ingest {path.name}",
+        )
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for column, message, key in outcome.bad_keys:
+            grouped.setdefault((column or "", message), []).append(key)
+        found = [(column, message, keys) for (column, message), keys in grouped.items()]
+        unkeyed = [p for p in outcome.problems if not any(p.masalah.startswith(m) for _, m, _ in found)]
+        found += [(p.kolom or "", p.masalah, []) for p in unkeyed]
+        return found
+
+    return check
 
 
 def _ingest_transactions(settings: Settings, report, progress: Reporter, land_inbox_files, accept) -> None:
@@ -129,6 +172,7 @@ def _ingest_transactions(settings: Settings, report, progress: Reporter, land_in
     for leftover in scratch.glob("stage-*.parquet"):  # from a killed run (ingest runs under the run lock)
         leftover.unlink(missing_ok=True)
     con: list[duckdb.DuckDBPyConnection] = []
+    validator: list = []  # the GX datasource on the staging database, made on the first file
 
     def read(path: Path) -> landing.StagedRows:
         if not con:
@@ -145,6 +189,7 @@ def _ingest_transactions(settings: Settings, report, progress: Reporter, land_in
                 batch_id=stamp.batch_id,
                 landed_at=stamp.landed_at,
                 landed_files=_rows_files(settings, jakpreneur.SOURCE, "transaksi"),
+                check=gx_check(settings, path, validator),
             )
         except BaseException:
             out.unlink(missing_ok=True)
@@ -163,5 +208,9 @@ def _ingest_transactions(settings: Settings, report, progress: Reporter, land_in
             read=read, accept=accept,
         )  # fmt: skip
     finally:
+        if validator:
+            from kinerja import gx_duckdb
+
+            gx_duckdb.release(validator[0])
         for c in con:
             c.close()

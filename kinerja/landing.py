@@ -156,12 +156,35 @@ def landed_batches(landing_dir: Path, source: str, entity: str) -> list[Batch]:
     return [Batch(**json.loads(m.read_text())) for m in metas]
 
 
-def quarantine(quarantine_dir: Path, original: Path, reason: str) -> Path:
-    """Keep a rejected file with a readable reason next to it; return the copy's path."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target_dir = quarantine_dir / stamp
-    target_dir.mkdir(parents=True, exist_ok=True)
-    copy = target_dir / original.name
-    shutil.copy2(original, copy)
-    (target_dir / f"{original.name}.reason.txt").write_text(reason + "\n")
+def quarantine(quarantine_dir: Path, original: Path, reason: str, source: str = "", sha256: str = "") -> Path:
+    """Keep a rejected file with a readable reason next to it; return the copy's path.
+
+    Layout: ``quarantine/<source>/<UTC>-<sha256[:12]>/<name>`` and ``<name>.reason.txt``. A file
+    rejected again in a later run (it is still in the inbox) keeps its first copy; only the reason
+    is rewritten. A symbolic link is not followed: only the reason is kept."""
+    base = quarantine_dir / (source or "unknown")
+    tag = sha256[:12] or "link"
+    safe_name = _safe_name(original.name)
+    existing = sorted(base.glob(f"*-{tag}/{glob_escape(safe_name)}.reason.txt")) if sha256 else []
+    if existing:
+        target_dir = existing[-1].parent
+    else:
+        target_dir = base / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}-{tag}"
+        target_dir.mkdir(parents=True, exist_ok=True)
+    copy = target_dir / safe_name
+    if not copy.exists() and not original.is_symlink():
+        scratch = target_dir / f".{safe_name}.part"
+        shutil.copy2(original, scratch)
+        os.replace(scratch, copy)
+    (target_dir / f"{safe_name}.reason.txt").write_text(reason + "\n")
     return copy
+
+
+def _safe_name(name: str) -> str:
+    """A file name as it may be written in the quarantine: no control characters or path marks."""
+    cleaned = "".join(c if c.isprintable() and c not in "/\\" else "_" for c in name).lstrip(".")
+    return cleaned or "_"
+
+
+def glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)

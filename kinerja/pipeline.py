@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kinerja import ingest as ingest_step
 from kinerja import publish as publish_step
-from kinerja import summary, warehouse
+from kinerja import quality, status, summary, warehouse
 from kinerja.config import Settings
 from kinerja.errors import PipelineError
 from kinerja.progress import Reporter, silent
@@ -48,17 +48,18 @@ def run_lock(settings: Settings) -> Iterator[None]:
 
 
 def run(settings: Settings, progress: Reporter = silent, full_refresh: bool = False) -> RunResult:
-    """Ingest the inbox, build, publish and summarise. Raises PipelineError on any failure."""
+    """Ingest the inbox, build, audit, publish and summarise. Raises PipelineError on any failure;
+    when files were rejected, after publishing what else landed (see :func:`build_and_publish`)."""
     started = time.monotonic()
-    run_id = warehouse.new_run_id()
     with run_lock(settings):
-        progress(f"run {run_id}: inbox {settings.inbox}, home {settings.home}")
+        progress(f"run: inbox {settings.inbox}, home {settings.home}")
         report = ingest_step.ingest(settings, progress)
-        build_file = warehouse.build(settings, run_id, progress, full_refresh=full_refresh)
-        publish_step.publish(settings, build_file, progress)
+        ingested = report.as_dict()
+        build_and_publish(settings, progress, ingested, full_refresh=full_refresh)
+        fail_if_rejected(settings, ingested)
         text = summary.summarize(settings)
     return RunResult(
-        run_id=run_id,
+        run_id=ingested.get("run_id", ""),
         landed=[b.batch_id for b in report.landed],
         unchanged=len(report.unchanged),
         serving_db=str(settings.serving_db),
@@ -67,10 +68,37 @@ def run(settings: Settings, progress: Reporter = silent, full_refresh: bool = Fa
     )
 
 
-def build_and_publish(settings: Settings, progress: Reporter = silent) -> str:
-    """Build from the landing zone and publish; the caller holds the run lock."""
-    build_file = warehouse.build(settings, warehouse.new_run_id(), progress)
-    return str(publish_step.publish(settings, build_file, progress))
+def build_and_publish(settings: Settings, progress: Reporter = silent, ingested: dict | None = None, full_refresh: bool = False) -> str:
+    """Build from the landing zone, audit the marts (write, audit, publish) and publish; the caller
+    holds the run lock. ``ingested`` is the ingest report (:meth:`IngestReport.as_dict`).
+
+    When files were rejected and nothing else new landed, there is nothing to publish: the serving
+    warehouse stays exactly as it was (not even rewritten) and only the source status changes, so
+    ``marts.status_sumber`` says the source is stale. When other files did land, they are built
+    and published; the rejected source keeps its last good data, marked stale. Either way the
+    Data Docs of the run are published next to the warehouse."""
+    ingested = ingested or {"landed": [], "rejected": []}
+    rejected = ingested["rejected"]
+    run_id = warehouse.new_run_id()
+    ingested["run_id"] = run_id
+    try:
+        if rejected and not ingested["landed"] and settings.serving_db.exists() and not full_refresh:
+            progress("publish: nothing new landed besides the rejected file(s); the serving warehouse stays as it was")
+            status.write(settings, run_id, rejected)
+        else:
+            build_file = warehouse.build(settings, run_id, progress, full_refresh=full_refresh)
+            quality.audit_marts(settings, build_file, run_id, progress)
+            publish_step.publish(settings, build_file, progress, rejected=rejected)
+    finally:
+        quality.publish_data_docs(settings, run_id, progress)
+    return str(settings.serving_db)
+
+
+def fail_if_rejected(settings: Settings, ingested: dict) -> None:
+    """Fail the run (after publishing what could be) when any input file was rejected."""
+    if ingested["rejected"]:
+        published = bool(ingested["landed"]) or not settings.serving_db.exists()
+        raise ingest_step.rejection_error(settings, ingested["rejected"], published=published)
 
 
 def rebuild_as_of(settings: Settings, as_of: str, output: Path | None = None, progress: Reporter = silent) -> Path:

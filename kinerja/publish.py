@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion.csvtable import sql_literal
+from kinerja import status
 from kinerja.config import Settings
 from kinerja.progress import Reporter, silent
 
@@ -209,13 +210,21 @@ def published_batches(serving: Path, cutoff: str) -> tuple[str, set[str]] | None
         con.close()
 
 
-def publish(settings: Settings, build_file: Path, progress: Reporter = silent) -> Path:
-    """Move a finished build into place as the serving warehouse; return the serving path."""
+def publish(settings: Settings, build_file: Path, progress: Reporter = silent, rejected: list[dict[str, str]] | None = None) -> Path:
+    """Move a finished build into place as the serving warehouse; return the serving path.
+    ``rejected`` (files of this run that were refused) marks their sources stale."""
     if not build_file.exists():
         raise FileNotFoundError(f"build file {build_file} does not exist; run the build step first")
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     run_id = build_file.stem.removeprefix("kinerja-")
     changes = record_publish(build_file, settings.serving_db, run_id)
+    status.write(settings, run_id, rejected or [])
+    con = duckdb.connect(str(build_file))
+    try:
+        status.create_view(con, settings)
+        con.execute("checkpoint")
+    finally:
+        con.close()
     progress(f"publish: {changes} change(s) since the previous publish recorded in marts.{CHANGE_LOG}")
     wal = build_file.with_name(build_file.name + ".wal")
     if wal.exists():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from kinerja import status
 from kinerja.config import Settings
 from kinerja.publish import CHANGE_LOG, has_table
 
@@ -14,6 +15,11 @@ def _pct(value: float | None) -> str:
 
 def rupiah(value) -> str:
     return f"Rp{int(value):,}".replace(",", ".")
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    sql = "select count(*) from duckdb_columns() where schema_name = 'marts' and table_name = ? and column_name = ?"
+    return con.execute(sql, [table, column]).fetchone()[0] > 0
 
 
 def summarize(settings: Settings) -> str:
@@ -49,6 +55,14 @@ def summarize(settings: Settings) -> str:
                 "where o.tahun = ? and o.periode = 'TW4'",
                 [tahun, tahun, tahun],
             ).fetchone()
+        ragu = (
+            con.execute(
+                "select indikator_kode, tahun, periode, target, realisasi, tanda_plausibilitas from marts.capaian_indikator "
+                "where tanda_plausibilitas is not null and jenis_target = 'PERKIN' and periode = 'TAHUNAN' order by 1, 2"
+            ).fetchall()
+            if _has_column(con, "capaian_indikator", "tanda_plausibilitas")
+            else []
+        )
         has_log = has_table(con, CHANGE_LOG)
         changes = (
             con.execute(
@@ -93,6 +107,15 @@ def summarize(settings: Settings) -> str:
         + ", ".join(f"{rekon.get(s, 0)} {s}" for s in ("COCOK", "SELISIH", "TIDAK_DAPAT_DIHITUNG"))
         + " (marts.rekonsiliasi_lkip)"
     )
+    for kode, tahun_r, periode, target, realisasi, tanda in ragu:
+        lines.append(
+            f"  Plausibility check : {kode} {tahun_r} {periode} realisasi {realisasi:g} against target {target:g} ({tanda}); "
+            "published, check the unit with the data owner"
+        )
+    for sumber, berkas, karantina in status.stale(settings):
+        lines.append(
+            f"  STALE source       : {sumber}: {berkas} rejected, marts keep its last good data (marts.status_sumber; {karantina})"
+        )
     if changes:
         lines.append(f"  Changed in the latest publish with changes: {len(changes)} row(s) (marts.log_perubahan), e.g.")
         shown = [c for c in changes if c[0] == "capaian_indikator" and c[4] == "PERKIN" and c[3] == "TAHUNAN"][:6]
@@ -102,4 +125,5 @@ def summarize(settings: Settings) -> str:
             lines.append(f"    {kode} {tahun_c} {periode} {jenis}: {before} -> {after}")
     lines.append(f"  Warehouse: {settings.serving_db}")
     lines.append(f"  Exports  : {settings.exports_dir}")
+    lines.append(f"  Data Docs: {settings.warehouse_dir / 'data_docs' / 'index.html'} (what each validation checked, passed and failed)")
     return "\n".join(lines)

@@ -176,11 +176,20 @@ def test_bad_transaction_rows_are_rejected_with_file_row_and_reason(home_copy):
     assert "row 2," not in message
     quarantined = list(settings.quarantine_dir.rglob("transaksi_2025-01-05.csv.reason.txt"))
     assert len(quarantined) == 1 and "row 3" in quarantined[0].read_text()
-    # all or nothing per file: nothing of the bad file landed, the good file did; nothing published
+    # all or nothing per file: nothing of the bad file landed, the good file did and was published
     landed = [p.parent for p in (settings.landing_dir / "jakpreneur" / "transaksi").rglob("batch.json")]
     names = {Path(p / "batch.json").read_text().split('"original_name": "')[1].split('"')[0] for p in landed}
     assert "transaksi_2025-01-06.csv" in names and "transaksi_2025-01-05.csv" not in names
-    assert file_sha256(settings.serving_db) == serving
+    assert "the other new data was published; the marts keep the last good data of jakpreneur, marked stale (USANG)" in message
+    assert file_sha256(settings.serving_db) != serving
+    con = duckdb.connect(str(settings.serving_db), read_only=True)
+    try:
+        good_row = con.execute("select count(*) from raw.jakpreneur__transaksi where transaksi_id = 'G1'").fetchone()[0]
+        status = con.execute("select status, berkas_ditolak from marts.status_sumber where sumber = 'jakpreneur'").fetchone()
+    finally:
+        con.close()
+    assert status == ("USANG", "transaksi_2025-01-05.csv")
+    assert good_row == 1  # the good file's transaction is in the published build
 
 
 @pytest.mark.parametrize(

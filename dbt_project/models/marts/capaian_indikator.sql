@@ -2,10 +2,16 @@ with dihitung as (
 
     select * from {{ ref('int_capaian_indikator_dihitung') }}
 
+),
+
+batas as (
+
+    select * from {{ ref('batas_nilai_indikator') }}
+
 )
 
 select
-    indikator_kode,
+    dihitung.indikator_kode,
     indikator_nama,
     kelompok,
     sasaran_kode,
@@ -23,5 +29,13 @@ select
     status_data,
     sumber_data,
     versi_data,
-    realisasi_emonev
+    realisasi_emonev,
+    -- plausibility of realisasi against target and unit (a likely unit mix-up); flags, never blocks
+    nullif(concat_ws('; ',
+        case when batas.nilai_maksimum is not null and dihitung.realisasi > batas.nilai_maksimum
+            then 'REALISASI_MELEBIHI_BATAS_SATUAN' end,
+        case when dihitung.target > 0 and dihitung.realisasi >= 10 * dihitung.target
+            then 'REALISASI_10X_TARGET' end
+    ), '') as tanda_plausibilitas
 from dihitung
+left join batas on batas.indikator_kode = dihitung.indikator_kode

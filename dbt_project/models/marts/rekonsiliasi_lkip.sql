@@ -447,12 +447,35 @@ renaksi_dijelaskan as (
         on penjelasan.tabel = v.tabel and penjelasan.ukuran = v.ukuran and penjelasan.kunci = v.kunci
         and penjelasan.tahun = v.tahun and penjelasan.periode = v.periode
 
+),
+
+semua as (
+
+    select * from dari_laporan
+    union all
+    select * from emonev_vs_otomatis
+    union all
+    select * from anggaran_dijelaskan
+    union all
+    select * from renaksi_dijelaskan
+
+),
+
+-- the plausibility flags of the indicator and period a row is about (e.g. SDI: realisasi 100
+-- against a target of 3.25 on a 0-4 scale), so a figure that matches the report can still be seen
+-- to be doubtful
+plausibilitas as (
+
+    select indikator_kode, tahun, periode, max(tanda_plausibilitas) as tanda_plausibilitas
+    from capaian
+    where tanda_plausibilitas is not null
+    group by indikator_kode, tahun, periode
+
 )
 
-select * from dari_laporan
-union all
-select * from emonev_vs_otomatis
-union all
-select * from anggaran_dijelaskan
-union all
-select * from renaksi_dijelaskan
+select semua.*, plausibilitas.tanda_plausibilitas
+from semua
+left join plausibilitas
+    on plausibilitas.indikator_kode = semua.indikator_kode
+    and plausibilitas.tahun = semua.tahun
+    and plausibilitas.periode = semua.periode

@@ -1,0 +1,140 @@
+"""Benchmark: the Great Expectations suite of Jakpreneur transactions on a 100 M-row table, pushed
+down to DuckDB, against the same checks as plain SQL.
+
+    .venv/bin/python benchmarks/validation_scale.py [--transactions 100000000] [--umkm 500000] [--repeat 3]
+
+The generator (scripts/generate_jakpreneur_sample.py, scale mode) writes the registry and one
+transaction file per month; the files are read once into a DuckDB file the way the ingest step
+stages them (table ``staged``: ids trimmed, ``waktu_ts`` and ``nominal_dec`` typed) with the
+registry's ``known_umkm`` (not measured). Then, alternating, each ``--repeat`` times:
+
+- **plain SQL** (the floor): the checks of the suite as SQL in DuckDB
+  (:func:`ingestion.jakpreneur.sql_checks`: one scan counting every kind of bad row);
+- **Great Expectations**: the suite ``expectations/suites/jakpreneur__transaksi.json`` run through
+  :func:`kinerja.quality.validate_sql` on the same table (what the ingest step runs on every file);
+  every expectation is SQL executed by DuckDB, no row reaches Python.
+
+Both must find the same number of bad rows (the generator writes none). The median of each is
+reported with the ratio; the goal is at most 1.5x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ingestion.jakpreneur import sql_checks  # noqa: E402
+from kinerja import gx_duckdb, quality  # noqa: E402
+
+NOW = datetime(2026, 1, 1)
+
+
+def prepare(workdir: Path, transactions: int, umkm: int) -> Path:
+    data_root = workdir / f"data-{transactions}"
+    data = data_root / "jakpreneur"
+    if not (data / "transaksi_2024-12.csv").exists():
+        shutil.rmtree(data_root, ignore_errors=True)
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "generate_jakpreneur_sample.py"), "--out", str(data_root),
+             "--umkm", str(umkm), "--transactions", str(transactions)],
+            check=True,
+        )  # fmt: skip
+        print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
+    table = workdir / f"staged-{transactions}.duckdb"
+    if not table.exists():
+        started = time.perf_counter()
+        scratch = table.with_suffix(".part")
+        scratch.unlink(missing_ok=True)
+        con = duckdb.connect(str(scratch))
+        con.execute("set preserve_insertion_order = false")
+        con.execute(
+            f"""
+            create table staged as
+            select
+                nullif(trim(transaksi_id), '') as transaksi_id, nullif(trim(umkm_id), '') as umkm_id, waktu as waktu_ts,
+                upper(trim(kanal)) as kanal, upper(trim(jenis)) as jenis,
+                case when strpos(nominal, '.') = 0 or length(nominal) - strpos(nominal, '.') <= 2
+                    then try_cast(nominal as decimal(18, 2)) end as nominal_dec,
+                nullif(trim(transaksi_asal_id), '') as transaksi_asal_id
+            from read_csv('{data}/transaksi_*.csv', header = true, timestampformat = '%Y-%m-%d %H:%M:%S',
+                columns = {{'transaksi_id': 'VARCHAR', 'umkm_id': 'VARCHAR', 'waktu': 'TIMESTAMP', 'kanal': 'VARCHAR',
+                           'jenis': 'VARCHAR', 'nominal': 'VARCHAR', 'transaksi_asal_id': 'VARCHAR'}})
+            """
+        )
+        con.execute(f"create table known_umkm as select distinct umkm_id from read_csv('{data}/umkm_*.csv', header = true)")
+        con.close()
+        os.replace(scratch, table)
+        print(f"staged into {table.name} in {time.perf_counter() - started:.0f} s", flush=True)
+    return table
+
+
+def plain_sql(table: Path) -> tuple[float, int]:
+    started = time.perf_counter()
+    con = duckdb.connect(str(table), read_only=True)
+    try:
+        found = sql_checks(con, NOW)
+        rows = con.execute("select count(*) from staged").fetchone()[0]
+    finally:
+        con.close()
+    assert rows > 0
+    return time.perf_counter() - started, sum(len(ids) for _, _, ids in found)
+
+
+def great_expectations(table: Path) -> tuple[float, int]:
+    context = quality.context()
+    started = time.perf_counter()
+    datasource = gx_duckdb.add_datasource(context, f"bench-{time.monotonic_ns()}", str(table), read_only=True)
+    try:
+        outcome = quality.validate_sql(
+            datasource, "jakpreneur__transaksi", "select * from staged", {"sekarang": NOW}, key_column="transaksi_id", label="benchmark"
+        )
+    finally:
+        gx_duckdb.release(datasource)
+    return time.perf_counter() - started, len(outcome.problems)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--transactions", type=int, default=100_000_000)
+    parser.add_argument("--umkm", type=int, default=500_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/kinerja-validation-bench"))
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    table = prepare(args.workdir, args.transactions, args.umkm)
+    quality.context()  # import GX and make its context before timing (about 10 s, once per process)
+    gx_duckdb.patch()
+    plain, gx = [], []
+    for _ in range(args.repeat):
+        seconds, bad_plain = plain_sql(table)
+        plain.append(seconds)
+        seconds, bad_gx = great_expectations(table)
+        gx.append(seconds)
+        print(f"  plain SQL {plain[-1]:.1f} s ({bad_plain} bad), Great Expectations {gx[-1]:.1f} s ({bad_gx} problems)", flush=True)
+        assert bad_plain == bad_gx == 0, (bad_plain, bad_gx)
+    floor, measured = statistics.median(plain), statistics.median(gx)
+    print(f"\nmachine: {os.cpu_count()} cores, {platform.python_version()}, duckdb {duckdb.__version__}")
+    print(f"table: {args.transactions:,} transactions ({table.stat().st_size / 1e9:.1f} GB DuckDB file)\n")
+    print(f"| check | median seconds (of {args.repeat}) | vs plain SQL |")
+    print("|---|---:|---:|")
+    print(f"| plain SQL in DuckDB (floor) | {floor:.1f} | 1.00x |")
+    print(f"| Great Expectations suite, pushed down to DuckDB | {measured:.1f} | {measured / floor:.2f}x |")
+    print(f"\ngoal: at most 1.5x -> {'MET' if measured / floor <= 1.5 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Source status: whether the published marts hold the latest data of each source, or are stale.
+
+A rejected file never reaches ``raw.*``, so the marts keep the last good data of its source. They
+say so through ``marts.status_sumber``: a view in the serving warehouse over
+``warehouse/status_sumber.parquet``, which every run rewrites (atomically, after its publish or
+instead of one). The serving file itself is not touched when nothing new can be published, so a
+BI tool reading it keeps reading the same figures, and now sees that a source is stale
+(``status = 'USANG'``) with the rejected file, the reason and where the quarantined copy is.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from ingestion.csvtable import sql_literal
+from kinerja import landing
+from kinerja.config import Settings
+
+# source -> entities in the landing zone (the order the summary lists them)
+SOURCES: dict[str, tuple[str, ...]] = {
+    "emonev": ("realisasi",),
+    "bps": ("pdrb",),
+    "sipd": ("anggaran",),
+    "jakpreneur": ("umkm", "penilaian", "transaksi"),
+    "eorder": ("pesanan",),
+}
+VIEW = "status_sumber"
+COLUMNS = """
+    sumber varchar, status varchar, batch_terakhir varchar, diterima_terakhir_pada timestamp,
+    berkas_ditolak varchar, alasan varchar, karantina varchar, diperiksa_pada timestamp, run_id varchar
+"""
+
+
+def status_file(settings: Settings) -> Path:
+    return settings.warehouse_dir / f"{VIEW}.parquet"
+
+
+def write(settings: Settings, run_id: str, rejected: list[dict[str, str]]) -> Path:
+    """Rewrite ``warehouse/status_sumber.parquet`` from the landing zone and this run's rejections
+    (:func:`kinerja.ingest.rejection`: sumber, berkas, karantina, alasan)."""
+    checked = datetime.now(UTC).replace(tzinfo=None)
+    rows = []
+    for source, entities in SOURCES.items():
+        batches = [b for e in entities for b in landing.landed_batches(settings.landing_dir, source, e)]
+        last = max(batches, key=lambda b: b.landed_at, default=None)
+        bad = [r for r in rejected if r["sumber"] == source]
+        rows.append(
+            (
+                source,
+                "USANG" if bad else "TERKINI",
+                last.batch_id if last else None,
+                last.landed_at.rstrip("Z").replace("T", " ") if last else None,
+                ", ".join(r["berkas"] for r in bad) or None,
+                "\n\n".join(r["alasan"] for r in bad)[:20000] or None,
+                ", ".join(r["karantina"] for r in bad) or None,
+                checked,
+                run_id,
+            )
+        )
+    target = status_file(settings)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = target.with_name(f".{target.name}.{os.getpid()}")
+    con = duckdb.connect()
+    try:
+        con.execute(f"create table s ({COLUMNS})")
+        con.executemany("insert into s values (?, ?, ?, cast(? as timestamp), ?, ?, ?, ?, ?)", rows)
+        con.execute(f"copy s to {sql_literal(scratch)} (format parquet)")
+    finally:
+        con.close()
+    os.replace(scratch, target)  # readers of the view see the old or the new file, never half of one
+    return target
+
+
+def create_view(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """``marts.status_sumber`` in a build about to be published: a view over the status file."""
+    con.execute(f"create or replace view marts.{VIEW} as select * from read_parquet({sql_literal(status_file(settings))})")
+
+
+def stale(settings: Settings) -> list[tuple[str, str, str]]:
+    """(sumber, berkas_ditolak, karantina) of every stale source, from the status file."""
+    path = status_file(settings)
+    if not path.exists():
+        return []
+    con = duckdb.connect()
+    try:
+        return con.execute(
+            f"select sumber, berkas_ditolak, karantina from read_parquet({sql_literal(path)}) where status = 'USANG' order by sumber"
+        ).fetchall()
+    finally:
+        con.close()

@@ -310,6 +310,8 @@ def stage_transactions(
         wanted = {i for _, _, ids in bad_by_check for i in ids}
         lines = _locate_lines(path, attempt, delimiter, wanted) if wanted else {}
         for column, reason, ids in bad_by_check:
+            if not ids:  # a check that failed without naming rows still rejects the file
+                problems.append(RowProblem(None, column or None, reason))
             for tid in ids:
                 problems.append(RowProblem(lines.get(tid), column, f"{reason} (transaksi_id {tid})"))
         reject_if(path, problems, SOURCE)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import os
+import uuid
 from pathlib import Path
 
 import duckdb
@@ -138,30 +139,34 @@ def transaction_config(settings: Settings) -> dict:
     return {"memory_limit": DUCKDB_MEMORY_LIMIT, "temp_directory": str(spill), "preserve_insertion_order": False}
 
 
-def gx_check(settings: Settings, path: Path, holder: list):
+def gx_check(settings: Settings, path: Path):
     """The Great Expectations suite ``jakpreneur__transaksi`` as the check of
-    :func:`ingestion.jakpreneur.stage_transactions`, run inside the staging DuckDB."""
+    :func:`ingestion.jakpreneur.stage_transactions`, run inside the staging DuckDB through a
+    connection of its own for this file (so it sees this file's ``staged`` table, not a snapshot)."""
     from kinerja import gx_duckdb
 
     def check(table: str, now) -> list[tuple[str, str, list[str]]]:
-        if not holder:
-            holder.append(
-                gx_duckdb.add_datasource(quality.context(), f"transaksi-{id(holder)}", TRANSACTION_DB, transaction_config(settings))
+        ctx = quality.context()
+        datasource = gx_duckdb.add_datasource(ctx, f"transaksi-{uuid.uuid4().hex}", TRANSACTION_DB, transaction_config(settings))
+        try:
+            outcome = quality.validate_sql(
+                datasource,
+                "jakpreneur__transaksi",
+                f"select * from {table}",
+                {"sekarang": now},
+                key_column="transaksi_id",
+                label=f"ingest {path.name}",
             )
-        outcome = quality.validate_sql(
-            holder[0],
-            "jakpreneur__transaksi",
-            f"select * from {table}",
-            {"sekarang": now},
-            key_column="transaksi_id",
-            label=f"ingest {path.name}",
-        )
+        finally:
+            gx_duckdb.release(datasource)
+            ctx.data_sources.delete(datasource.name)
         grouped: dict[tuple[str, str], list[str]] = {}
         for column, message, key in outcome.bad_keys:
             grouped.setdefault((column or "", message), []).append(key)
         found = [(column, message, keys) for (column, message), keys in grouped.items()]
-        unkeyed = [p for p in outcome.problems if not any(p.masalah.startswith(m) for _, m, _ in found)]
-        found += [(p.kolom or "", p.masalah, []) for p in unkeyed]
+        keyed = {f"{message} (transaksi_id {key})" for _, message, keys in found for key in keys}
+        # a failure without rows (a check that could not run, a table-level check) still rejects the file
+        found += [(p.kolom or "", p.masalah, []) for p in outcome.problems if p.masalah not in keyed]
         return found
 
     return check
@@ -172,7 +177,6 @@ def _ingest_transactions(settings: Settings, report, progress: Reporter, land_in
     for leftover in scratch.glob("stage-*.parquet"):  # from a killed run (ingest runs under the run lock)
         leftover.unlink(missing_ok=True)
     con: list[duckdb.DuckDBPyConnection] = []
-    validator: list = []  # the GX datasource on the staging database, made on the first file
 
     def read(path: Path) -> landing.StagedRows:
         if not con:
@@ -189,7 +193,7 @@ def _ingest_transactions(settings: Settings, report, progress: Reporter, land_in
                 batch_id=stamp.batch_id,
                 landed_at=stamp.landed_at,
                 landed_files=_rows_files(settings, jakpreneur.SOURCE, "transaksi"),
-                check=gx_check(settings, path, validator),
+                check=gx_check(settings, path),
             )
         except BaseException:
             out.unlink(missing_ok=True)
@@ -208,9 +212,5 @@ def _ingest_transactions(settings: Settings, report, progress: Reporter, land_in
             read=read, accept=accept,
         )  # fmt: skip
     finally:
-        if validator:
-            from kinerja import gx_duckdb
-
-            gx_duckdb.release(validator[0])
         for c in con:
             c.close()

@@ -77,21 +77,41 @@ def build_and_publish(settings: Settings, progress: Reporter = silent, ingested:
     ``marts.status_sumber`` says the source is stale. When other files did land, they are built
     and published; the rejected source keeps its last good data, marked stale. Either way the
     Data Docs of the run are published next to the warehouse."""
-    ingested = ingested or {"landed": [], "rejected": []}
-    rejected = ingested["rejected"]
+    scanned = ingested is not None  # without an inbox scan (a BPS poll), earlier rejections stand
+    ingested = ingested if scanned else {"landed": [], "rejected": []}
+    rejected = ingested["rejected"] if scanned else None
     run_id = warehouse.new_run_id()
     ingested["run_id"] = run_id
     try:
-        if rejected and not ingested["landed"] and settings.serving_db.exists() and not full_refresh:
+        if rejected and not ingested["landed"] and not _unpublished(settings) and not full_refresh:
             progress("publish: nothing new landed besides the rejected file(s); the serving warehouse stays as it was")
             status.write(settings, run_id, rejected)
         else:
             build_file = warehouse.build(settings, run_id, progress, full_refresh=full_refresh)
             quality.audit_marts(settings, build_file, run_id, progress)
             publish_step.publish(settings, build_file, progress, rejected=rejected)
+    except PipelineError as exc:
+        if not rejected:
+            raise
+        status.write(settings, run_id, rejected)  # the rejection is not lost behind the build failure
+        raise PipelineError(f"{exc}\n\n{ingest_step.rejection_error(settings, rejected, published=False)}") from None
     finally:
-        quality.publish_data_docs(settings, run_id, progress)
+        try:
+            quality.publish_data_docs(settings, run_id, progress)
+        except Exception as exc:  # the docs must not hide the run's own outcome
+            progress(f"data docs: NOT built ({type(exc).__name__}: {exc})")
     return str(settings.serving_db)
+
+
+def _unpublished(settings: Settings) -> bool:
+    """Whether the landing zone holds batches the serving warehouse was not built from (landed by a
+    run whose build failed), or there is no serving warehouse yet."""
+    published = publish_step.published_batches(settings.serving_db, "9999-12-31T00:00:00Z")
+    if published is None:
+        return True
+    landed = {meta.parent.name for meta in settings.landing_dir.rglob("batch.json")}  # sha256 directories
+    built = {batch_id.rsplit("-", 1)[-1] for batch_id in published[1]}  # batch ids end with the sha256's first 12
+    return any(sha[:12] not in built for sha in landed)
 
 
 def fail_if_rejected(settings: Settings, ingested: dict) -> None:

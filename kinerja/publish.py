@@ -212,13 +212,15 @@ def published_batches(serving: Path, cutoff: str) -> tuple[str, set[str]] | None
 
 def publish(settings: Settings, build_file: Path, progress: Reporter = silent, rejected: list[dict[str, str]] | None = None) -> Path:
     """Move a finished build into place as the serving warehouse; return the serving path.
-    ``rejected`` (files of this run that were refused) marks their sources stale."""
+    ``rejected`` (files of this run that were refused) marks their sources stale; ``None`` keeps
+    the marks recorded before."""
     if not build_file.exists():
         raise FileNotFoundError(f"build file {build_file} does not exist; run the build step first")
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     run_id = build_file.stem.removeprefix("kinerja-")
     changes = record_publish(build_file, settings.serving_db, run_id)
-    status.write(settings, run_id, rejected or [])
+    if not status.status_file(settings).exists():  # the view needs its file; the real status follows the rename
+        status.write(settings, run_id, [])
     con = duckdb.connect(str(build_file))
     try:
         status.create_view(con, settings)
@@ -232,6 +234,7 @@ def publish(settings: Settings, build_file: Path, progress: Reporter = silent, r
     os.replace(build_file, settings.serving_db)
     _fsync_dir(settings.warehouse_dir)
     progress(f"publish: {settings.serving_db} replaced atomically")
+    status.write(settings, run_id, rejected)  # after the rename: a killed publish leaves the old status
     exports = export_parquet(settings.serving_db, settings.exports_dir)
     progress(f"publish: {len(exports)} Parquet export(s) in {settings.exports_dir}")
     return settings.serving_db

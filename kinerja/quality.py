@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -156,25 +157,33 @@ def _judge(result, index_column: str | None) -> Outcome:
         column = meta.get("kolom") or config.kwargs.get("column")  # the file's column name where the suite checks a typed one
         raised = (res.exception_info or {}).get("raised_exception")
         if raised:
-            problems.append(RowProblem(None, column, f"the check '{message}' could not run: {res.exception_info.get('exception_message')}"))
+            text = f"the check '{message}' could not run: {res.exception_info.get('exception_message')}"
+            if config.severity.value != "critical":
+                warnings.append(text)
+            else:
+                problems.append(RowProblem(None, column, text))
             continue
         details = res.result or {}
         if config.severity.value != "critical":
             observed = details.get("unexpected_count", details.get("observed_value"))
             warnings.append(f"{message} (found {observed})" if observed is not None else message)
             continue
+        # (key, value, message, column) of each bad row; custom SQL rows may say their own problem
         found = [
-            (item.get(index_column), item.get(config.kwargs.get("column")) if config.kwargs.get("column") else None)
+            (item.get(index_column), item.get(config.kwargs.get("column")) if config.kwargs.get("column") else None, message, column)
             for item in (details.get("unexpected_index_list") or details.get("partial_unexpected_index_list") or [])
         ]
-        found += [(row.get(index_column), None) for row in (details.get("details") or {}).get("unexpected_rows") or []]
-        for where, value in found[:MAX_REPORTED]:
+        found += [
+            (row.get(index_column), None, row.get("masalah") or message, row.get("kolom_masalah") or column)
+            for row in (details.get("details") or {}).get("unexpected_rows") or []
+        ]
+        for where, value, text, kolom in found[:MAX_REPORTED]:
             if index_column == "baris":
-                detail = f"{message} (found '{value}')" if value is not None else message
-                problems.append(RowProblem(int(where), column, detail))
+                detail = f"{text} (found '{value}')" if value is not None else text
+                problems.append(RowProblem(int(where), kolom, detail))
             else:
-                bad_keys.append((column, message, "(kosong)" if where is None else str(where)))
-                problems.append(RowProblem(None, column, f"{message} ({index_column} {where})"))
+                bad_keys.append((kolom, text, "(kosong)" if where is None else str(where)))
+                problems.append(RowProblem(None, kolom, f"{text} ({index_column} {where})"))
         if not found:
             observed = details.get("unexpected_count", details.get("observed_value"))
             problems.append(RowProblem(None, column, f"{message} (found {observed})" if observed is not None else message))
@@ -217,14 +226,17 @@ def validate_frame(suite_name: str, frame: pd.DataFrame, parameters: dict[str, A
     rows, ``baris``), report warnings, return a summary."""
     info = _BATCH.get()
     ctx = context()
-    datasource = ctx.data_sources.add_pandas(f"{suite_name}-{len(ctx.data_sources.all())}")
-    asset = datasource.add_dataframe_asset(suite_name)
-    gx_batch = asset.add_batch_definition_whole_dataframe("batch").get_batch(batch_parameters={"dataframe": frame})
-    result = gx_batch.validate(
-        suite(suite_name),
-        expectation_parameters={**row_band(info), **parameters},
-        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["baris"]},
-    )
+    datasource = ctx.data_sources.add_pandas(f"{suite_name}-{uuid.uuid4().hex}")
+    try:
+        asset = datasource.add_dataframe_asset(suite_name)
+        gx_batch = asset.add_batch_definition_whole_dataframe("batch").get_batch(batch_parameters={"dataframe": frame})
+        result = gx_batch.validate(
+            suite(suite_name),
+            expectation_parameters={**row_band(info), **parameters},
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["baris"]},
+        )
+    finally:
+        ctx.data_sources.delete(datasource.name)  # the datasource holds the frame otherwise
     _record(result, suite_name, f"ingest {source_file.name}", source_file.name, info.settings if info else None)
     outcome = _judge(result, "baris")
     _report(info, suite_name, outcome)
@@ -260,26 +272,29 @@ def validate_sql(
             "unexpected_index_column_names": [key_column],
             "partial_unexpected_count": MAX_REPORTED,
         }
-    else:
-        result_format = {"result_format": "SUMMARY"}
+    else:  # large tables: pass or fail only (SUMMARY adds a sample query, a full scan, per expectation)
+        result_format = {"result_format": "BOOLEAN_ONLY"}
     result = gx_batch.validate(checks, expectation_parameters=parameters, result_format=result_format)
     _record(result, suite_name, label, label, settings)
     outcome = _judge(result, key_column if complete else None)
     if outcome.problems and not complete:  # which rows: again, with their keys (error path only)
         gx = _gx()
         failed = [r.expectation_config for r in result.results if not r.success and r.expectation_config.severity.value == "critical"]
-        again = gx.ExpectationSuite(name=f"{suite_name}_rows", expectations=[c.to_json_dict() for c in failed])
-        detailed = gx_batch.validate(
-            again,
-            expectation_parameters=parameters,
-            result_format={
-                "result_format": "COMPLETE",
-                "unexpected_index_column_names": [key_column],
-                "partial_unexpected_count": MAX_REPORTED,
-            },
-        )
-        rows = _judge(detailed, key_column)
-        outcome = Outcome(outcome.suite, outcome.expectations, rows.problems, outcome.warnings, rows.bad_keys)
+        # column checks: the first MAX_REPORTED keys (SUMMARY; COMPLETE would fetch every bad value);
+        # custom SQL checks: their rows (GX caps them at 200)
+        problems: list[RowProblem] = []
+        bad_keys: list[tuple[str | None, str, str]] = []
+        for custom, result_format in (
+            (False, {"result_format": "SUMMARY", "unexpected_index_column_names": [key_column], "partial_unexpected_count": MAX_REPORTED}),
+            (True, {"result_format": "COMPLETE"}),
+        ):
+            part = [c.to_json_dict() for c in failed if (c.type == "unexpected_rows_expectation") == custom]
+            if part:
+                again = gx.ExpectationSuite(name=f"{suite_name}_rows", expectations=part)
+                rows = _judge(gx_batch.validate(again, expectation_parameters=parameters, result_format=result_format), key_column)
+                problems += rows.problems
+                bad_keys += rows.bad_keys
+        outcome = Outcome(outcome.suite, outcome.expectations, problems, outcome.warnings, bad_keys)
     _report(info, suite_name, outcome)
     return outcome
 
@@ -296,7 +311,7 @@ def audit_marts(settings: Settings, build_file: Path, run_id: str, progress: Rep
     names = sorted(p.stem for p in SUITES_DIR.glob(f"{MART_SUITE_PREFIX}*.json"))
     progress(f"audit: validating {len(names)} mart(s) of the build with Great Expectations (inside DuckDB)")
     ctx = context()
-    datasource = gx_duckdb.add_datasource(ctx, f"build-{run_id}", str(build_file), read_only=True)
+    datasource = gx_duckdb.add_datasource(ctx, f"build-{uuid.uuid4().hex}", str(build_file), read_only=True)
     failures: list[str] = []
     warnings: list[str] = []
     try:

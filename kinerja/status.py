@@ -39,9 +39,12 @@ def status_file(settings: Settings) -> Path:
     return settings.warehouse_dir / f"{VIEW}.parquet"
 
 
-def write(settings: Settings, run_id: str, rejected: list[dict[str, str]]) -> Path:
+def write(settings: Settings, run_id: str, rejected: list[dict[str, str]] | None) -> Path:
     """Rewrite ``warehouse/status_sumber.parquet`` from the landing zone and this run's rejections
-    (:func:`kinerja.ingest.rejection`: sumber, berkas, karantina, alasan)."""
+    (:func:`kinerja.ingest.rejection`: sumber, berkas, karantina, alasan). ``None`` (a publish
+    without an inbox scan, e.g. after a BPS poll) keeps the rejections recorded before."""
+    if rejected is None:
+        rejected = _recorded_rejections(settings)
     checked = datetime.now(UTC).replace(tzinfo=None)
     rows = []
     for source, entities in SOURCES.items():
@@ -92,3 +95,17 @@ def stale(settings: Settings) -> list[tuple[str, str, str]]:
         ).fetchall()
     finally:
         con.close()
+
+
+def _recorded_rejections(settings: Settings) -> list[dict[str, str]]:
+    path = status_file(settings)
+    if not path.exists():
+        return []
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            f"select sumber, berkas_ditolak, karantina, alasan from read_parquet({sql_literal(path)}) where status = 'USANG'"
+        ).fetchall()
+    finally:
+        con.close()
+    return [{"sumber": r[0], "berkas": r[1] or "", "karantina": r[2] or "", "alasan": r[3] or ""} for r in rows]

@@ -210,7 +210,7 @@ def _compare_and_land(settings, config, years, answers, rows, result: PollResult
         try:
             validate(rows, config, original)
         except InputFileError as exc:
-            kept = landing.quarantine(settings.quarantine_dir, original, str(exc))
+            kept = landing.quarantine(settings.quarantine_dir, original, str(exc), SOURCE, landing.sha256_of(original))
             raise BpsError(f"the BPS release failed validation and was not loaded (copy in {kept.parent}):\n{exc}") from None
         sha = landing.sha256_of(original)
         result.batch = landing.land(settings.landing_dir, SOURCE, ENTITY, original, sha, rows)

@@ -165,7 +165,7 @@ def quarantine(quarantine_dir: Path, original: Path, reason: str, source: str = 
     base = quarantine_dir / (source or "unknown")
     tag = sha256[:12] or "link"
     safe_name = _safe_name(original.name)
-    existing = sorted(base.glob(f"*-{tag}/{glob_escape(safe_name)}.reason.txt")) if sha256 else []
+    existing = sorted(base.glob(f"*-{tag}/{glob_escape(safe_name)}.reason.txt"))  # same content (or same link name)
     if existing:
         target_dir = existing[-1].parent
     else:

@@ -307,8 +307,12 @@ def audit_marts(settings: Settings, build_file: Path, run_id: str, progress: Rep
     A critical failure stops the publish (the serving warehouse stays as it was); warnings (e.g.
     the plausibility of realisasi against target) are reported and returned."""
     from kinerja import gx_duckdb
+    from kinerja.publish import PUBLIC_MARTS
 
     names = sorted(p.stem for p in SUITES_DIR.glob(f"{MART_SUITE_PREFIX}*.json"))
+    unaudited = sorted(set(PUBLIC_MARTS) - {n.removeprefix(MART_SUITE_PREFIX) for n in names})
+    if unaudited:  # a public mart without a suite would be published unchecked
+        raise PipelineError(f"public mart(s) {', '.join(unaudited)} have no suite in {SUITES_DIR} (marts__<mart>.json); add one")
     progress(f"audit: validating {len(names)} mart(s) of the build with Great Expectations (inside DuckDB)")
     ctx = context()
     datasource = gx_duckdb.add_datasource(ctx, f"build-{uuid.uuid4().hex}", str(build_file), read_only=True)

@@ -165,7 +165,9 @@ def one_more_day(data: Path, inbox: Path, transactions: int, umkm: int) -> int:
     return per_day
 
 
-def run_size(transactions: int, umkm: int, workdir: Path) -> list[tuple]:
+def generate(workdir: Path, transactions: int, umkm: int) -> Path:
+    """The generator's registry and monthly transaction files for this size (kept across runs);
+    returns their folder."""
     data_root = workdir / f"data-{transactions}"
     data = data_root / "jakpreneur"
     if not (data / "transaksi_2024-12.csv").exists():
@@ -177,6 +179,11 @@ def run_size(transactions: int, umkm: int, workdir: Path) -> list[tuple]:
             check=True,
         )  # fmt: skip
         print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
+    return data
+
+
+def run_size(transactions: int, umkm: int, workdir: Path) -> list[tuple]:
+    data = generate(workdir, transactions, umkm)
     size_gb = sum(p.stat().st_size for p in data.glob("*.csv")) / 1e9
     home = workdir / f"home-{transactions}"
     shutil.rmtree(home, ignore_errors=True)

@@ -23,9 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import statistics
-import subprocess
 import sys
 import time
 from datetime import datetime
@@ -36,6 +34,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.jakpreneur_scale import generate  # noqa: E402
 from ingestion.jakpreneur import sql_checks  # noqa: E402
 from kinerja import gx_duckdb, quality  # noqa: E402
 
@@ -43,17 +42,7 @@ NOW = datetime(2026, 1, 1)
 
 
 def prepare(workdir: Path, transactions: int, umkm: int) -> Path:
-    data_root = workdir / f"data-{transactions}"
-    data = data_root / "jakpreneur"
-    if not (data / "transaksi_2024-12.csv").exists():
-        shutil.rmtree(data_root, ignore_errors=True)
-        started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, str(ROOT / "scripts" / "generate_jakpreneur_sample.py"), "--out", str(data_root),
-             "--umkm", str(umkm), "--transactions", str(transactions)],
-            check=True,
-        )  # fmt: skip
-        print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
+    data = generate(workdir, transactions, umkm)
     table = workdir / f"staged-{transactions}.duckdb"
     if not table.exists():
         started = time.perf_counter()

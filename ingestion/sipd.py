@@ -306,26 +306,7 @@ def _read_sheets(path: Path) -> list[_Sheet]:
 
         try:
             book = CalamineWorkbook.from_path(str(path))
-            sheets = []
-            for name in book.sheet_names:
-                sheet = book.get_sheet_by_name(name)
-                if sheet.height * max(sheet.width, 1) > MAX_CELLS:
-                    raise InputFileError(
-                        path,
-                        [
-                            RowProblem(
-                                None,
-                                None,
-                                f"sheet '{name}' spans {sheet.height:,} rows x {sheet.width:,} columns; a SIPD export is expected under "
-                                f"{MAX_CELLS:,} cells (a formatted empty area? delete the unused rows and columns)",
-                            )
-                        ],
-                        SOURCE,
-                    )
-                sheets.append(_Sheet(name, sheet.to_python(skip_empty_area=False)))
-            return sheets
-        except InputFileError:
-            raise
+            return [_Sheet(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in book.sheet_names]
         except Exception as exc:  # calamine raises its own error types for broken archives
             raise InputFileError(
                 path, [RowProblem(None, None, f"not a readable XLSX spreadsheet ({type(exc).__name__}: {str(exc)[:120]})")], SOURCE

@@ -97,24 +97,17 @@ def context():
     return _CONTEXT[0]
 
 
-def suite(name: str, substitutions: dict[str, str] | None = None):
+def suite(name: str):
     """The suite as a GX ExpectationSuite. Warning-level expectations say so in their description
-    (Data Docs shows the description, not the severity); ``{placeholders}`` of custom SQL are
-    filled from ``substitutions``."""
+    (Data Docs shows the description, not the severity)."""
     gx = _gx()
     spec = load_suite_spec(name)
     expectations = []
     for item in spec["expectations"]:
-        item = json.loads(json.dumps(item))
+        item = dict(item)
         message = (item.get("meta") or {}).get("pesan")
         if message and "description" not in item:
             item["description"] = ("[PERINGATAN] " if item.get("severity") == "warning" else "") + message
-        query = item["kwargs"].get("unexpected_rows_query")
-        for key, value in (substitutions or {}).items():
-            if query:
-                query = query.replace("{" + key + "}", value)
-        if query:
-            item["kwargs"]["unexpected_rows_query"] = query
         expectations.append(item)
     return gx.ExpectationSuite(name=spec["name"], expectations=expectations, meta=spec.get("meta", {}))
 
@@ -253,7 +246,6 @@ def validate_sql(
     *,
     key_column: str,
     label: str,
-    substitutions: dict[str, str] | None = None,
     settings: Settings | None = None,
     complete: bool = False,
 ) -> Outcome:
@@ -264,7 +256,7 @@ def validate_sql(
     settings = settings or (info.settings if info else None)
     asset_name = f"{suite_name}-{len(datasource.assets)}"
     gx_batch = datasource.add_query_asset(asset_name, query=query).add_batch_definition_whole_table("all").get_batch()
-    checks = suite(suite_name, substitutions)
+    checks = suite(suite_name)
     parameters = {**row_band(info), **parameters}
     if complete:  # small tables: every bad row with its key, also in the Data Docs
         result_format = {

@@ -44,7 +44,7 @@ def write(settings: Settings, run_id: str, rejected: list[dict[str, str]] | None
     (:func:`kinerja.ingest.rejection`: sumber, berkas, karantina, alasan). ``None`` (a publish
     without an inbox scan, e.g. after a BPS poll) keeps the rejections recorded before."""
     if rejected is None:
-        rejected = _recorded_rejections(settings)
+        rejected = stale(settings)
     checked = datetime.now(UTC).replace(tzinfo=None)
     rows = []
     for source, entities in SOURCES.items():
@@ -83,28 +83,16 @@ def create_view(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     con.execute(f"create or replace view marts.{VIEW} as select * from read_parquet({sql_literal(status_file(settings))})")
 
 
-def stale(settings: Settings) -> list[tuple[str, str, str]]:
-    """(sumber, berkas_ditolak, karantina) of every stale source, from the status file."""
-    path = status_file(settings)
-    if not path.exists():
-        return []
-    con = duckdb.connect()
-    try:
-        return con.execute(
-            f"select sumber, berkas_ditolak, karantina from read_parquet({sql_literal(path)}) where status = 'USANG' order by sumber"
-        ).fetchall()
-    finally:
-        con.close()
-
-
-def _recorded_rejections(settings: Settings) -> list[dict[str, str]]:
+def stale(settings: Settings) -> list[dict[str, str]]:
+    """The rejections of every stale source recorded in the status file (sumber, berkas, karantina,
+    alasan, as :func:`kinerja.ingest.rejection` gives them), by source."""
     path = status_file(settings)
     if not path.exists():
         return []
     con = duckdb.connect()
     try:
         rows = con.execute(
-            f"select sumber, berkas_ditolak, karantina, alasan from read_parquet({sql_literal(path)}) where status = 'USANG'"
+            f"select sumber, berkas_ditolak, karantina, alasan from read_parquet({sql_literal(path)}) where status = 'USANG' order by sumber"
         ).fetchall()
     finally:
         con.close()

@@ -112,9 +112,9 @@ def summarize(settings: Settings) -> str:
             f"  Plausibility check : {kode} {tahun_r} {periode} realisasi {realisasi:g} against target {target:g} ({tanda}); "
             "published, check the unit with the data owner"
         )
-    for sumber, berkas, karantina in status.stale(settings):
+    for r in status.stale(settings):
         lines.append(
-            f"  STALE source       : {sumber}: {berkas} rejected, marts keep its last good data (marts.status_sumber; {karantina})"
+            f"  STALE source       : {r['sumber']}: {r['berkas']} rejected, marts keep its last good data (marts.status_sumber; {r['karantina']})"
         )
     if changes:
         lines.append(f"  Changed in the latest publish with changes: {len(changes)} row(s) (marts.log_perubahan), e.g.")

@@ -1,4 +1,5 @@
-{#- Formulas of DESIGN.md §3, in one place. Portable SQL (no adapter-specific syntax). -#}
+{#- The report's formulas for capaian, the capped value averages count, and kriteria, in one place:
+    every model that computes a capaian calls these. Portable SQL (no adapter-specific syntax). -#}
 
 {#- Capaian in percent. Higher is better (NAIK): realisasi / target x 100.
     Lower is better (TURUN): (2 x target - realisasi) / target x 100.

@@ -1,4 +1,4 @@
--- Indicators computed from BPS PDRB (DESIGN.md §3), per domain, tahun and periode:
+-- Indicators computed from BPS PDRB, per domain, tahun and periode:
 --   kontribusi  = series ADHB / total PDRB ADHB x 100                       (same period)
 --   pertumbuhan = (series ADHK period n - same period of year n-1) / year n-1 x 100
 -- Industri = industri pengolahan (C) minus its oil-and-gas part (C_MIGAS); perdagangan = G.

@@ -1,4 +1,4 @@
--- Budget absorption (serapan) per year and dimension member (DESIGN.md §3, §5): pagu per stage,
+-- Budget absorption (serapan) per year and dimension member: pagu per stage,
 -- realisasi, and serapan = realisasi / pagu APBD-P x 100, by unit, program, jenis belanja and
 -- sasaran (through the program-to-sasaran mapping of the catalogue). Money is exact DECIMAL.
 with anggaran as (

@@ -1,5 +1,6 @@
-{#- The rows of `relation` that are the latest per `key` by `order_by` (an export is re-delivered,
-    overlaps the previous one, or brings a newer state of the same record). -#}
+{#- The first row of `relation` per `key` in `order_by` order: the latest row when ordered by time
+    descending (an export is re-delivered, overlaps the previous one, or brings a newer state of the
+    same record), or the preferred one when ordered by priority. -#}
 {% macro baris_terbaru(relation, key, order_by) -%}
     select *  -- urutan included: callers pick their columns (portable SQL, no EXCLUDE)
     from (

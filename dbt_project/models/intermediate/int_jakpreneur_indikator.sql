@@ -104,24 +104,26 @@ tahun_penilaian as (
 
 ),
 
+-- every assessment before each year: candidates for the year's baseline
+sebelum_tahun as (
+
+    select
+        tahun.tahun,
+        penilaian.umkm_id,
+        penilaian.penilaian_id,
+        penilaian.tanggal_penilaian,
+        penilaian.omzet_tahunan,
+        penilaian.aset,
+        penilaian.tenaga_kerja
+    from tahun_penilaian as tahun
+    inner join penilaian on penilaian.tanggal_penilaian < make_date(tahun.tahun, 1, 1)
+
+),
+
+-- the baseline: the latest assessment before the year
 dasar as (
 
-    select *
-    from (
-        select
-            tahun.tahun,
-            penilaian.umkm_id,
-            penilaian.omzet_tahunan,
-            penilaian.aset,
-            penilaian.tenaga_kerja,
-            row_number() over (
-                partition by tahun.tahun, penilaian.umkm_id
-                order by penilaian.tanggal_penilaian desc, penilaian.penilaian_id desc
-            ) as urutan
-        from tahun_penilaian as tahun
-        inner join penilaian on penilaian.tanggal_penilaian < make_date(tahun.tahun, 1, 1)
-    ) as berurut
-    where urutan = 1
+    {{ baris_terbaru('sebelum_tahun', 'tahun, umkm_id', 'tanggal_penilaian desc, penilaian_id desc') }}
 
 ),
 

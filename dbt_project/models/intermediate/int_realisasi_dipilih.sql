@@ -80,31 +80,27 @@ semua_sumber as (
 
 ),
 
-ranked as (
+dipilih as (
 
-    select
-        *,
-        row_number() over (partition by indikator_kode, tahun, periode order by prioritas) as urutan
-    from semua_sumber
+    {{ baris_terbaru('semua_sumber', 'indikator_kode, tahun, periode', 'prioritas') }}
 
 ),
 
 final as (
 
     select
-        ranked.indikator_kode,
-        ranked.tahun,
-        ranked.periode,
-        ranked.realisasi,
-        ranked.sumber_data,
-        ranked.versi_data,
+        dipilih.indikator_kode,
+        dipilih.tahun,
+        dipilih.periode,
+        dipilih.realisasi,
+        dipilih.sumber_data,
+        dipilih.versi_data,
         emonev.realisasi as realisasi_emonev
-    from ranked
+    from dipilih
     left join emonev
-        on emonev.indikator_kode = ranked.indikator_kode
-        and emonev.tahun = ranked.tahun
-        and emonev.periode = ranked.periode
-    where ranked.urutan = 1
+        on emonev.indikator_kode = dipilih.indikator_kode
+        and emonev.tahun = dipilih.tahun
+        and emonev.periode = dipilih.periode
 
 )
 

@@ -23,14 +23,15 @@ urut as (
 -- rows where the figure is new or differs from the previous vintage
 perubahan as (
 
-    select
-        *,
-        row_number() over (
-            partition by domain, harga, seri, tahun, periode
-            order by landed_at desc, batch_id desc, baris desc
-        ) as urutan
-    from urut
+    select * from urut
     where nilai_sebelumnya is null or nilai_sebelumnya <> nilai
+
+),
+
+-- the latest change is the current figure, and its batch the vintage that set it
+terbaru as (
+
+    {{ baris_terbaru('perubahan', 'domain, harga, seri, tahun, periode', 'landed_at desc, batch_id desc, baris desc') }}
 
 ),
 
@@ -47,8 +48,7 @@ final as (
         status_angka,
         batch_id as versi_data,
         landed_at as versi_landed_at
-    from perubahan
-    where urutan = 1
+    from terbaru
 
 )
 

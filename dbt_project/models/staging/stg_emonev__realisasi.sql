@@ -5,15 +5,9 @@ with source as (
 
 ),
 
-ranked as (
+terbaru as (
 
-    select
-        *,
-        row_number() over (
-            partition by indikator_kode, tahun, periode
-            order by landed_at desc, batch_id desc, baris desc
-        ) as urutan
-    from source
+    {{ baris_terbaru('source', 'indikator_kode, tahun, periode', 'landed_at desc, batch_id desc, baris desc') }}
 
 ),
 
@@ -27,8 +21,7 @@ final as (
         keterangan,
         batch_id as versi_data,
         landed_at
-    from ranked
-    where urutan = 1
+    from terbaru
 
 )
 

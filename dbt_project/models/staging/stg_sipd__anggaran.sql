@@ -40,17 +40,7 @@ batch_per_tahap as (
 
 terbaru as (
 
-    select tahun, unit_kode, tahap, batch_id
-    from (
-        select
-            *,
-            row_number() over (
-                partition by tahun, unit_kode, tahap
-                order by tanggal_efektif desc, landed_at desc, batch_id desc
-            ) as urutan
-        from batch_per_tahap
-    ) as berurut
-    where urutan = 1
+    {{ baris_terbaru('batch_per_tahap', 'tahun, unit_kode, tahap', 'tanggal_efektif desc, landed_at desc, batch_id desc') }}
 
 ),
 

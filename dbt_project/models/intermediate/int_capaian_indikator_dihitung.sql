@@ -15,7 +15,7 @@ target as (
         jenis_target,
         cast(target as double) as target
     from {{ ref('target_indikator') }}
-    where tahun in (select tahun from {{ ref('int_tahun_pelaporan') }})
+    where tahun in (select tahun from {{ ref('int_tahun_pelaporan_dipilih') }})
 
 ),
 

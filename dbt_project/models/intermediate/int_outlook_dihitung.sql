@@ -40,7 +40,7 @@ grid as (
         tahun.tahun
     from katalog
     inner join renstra on renstra.indikator_kode = katalog.indikator_kode
-    cross join {{ ref('int_tahun_pelaporan') }} as tahun
+    cross join {{ ref('int_tahun_pelaporan_dipilih') }} as tahun
     where tahun.tahun between renstra.tahun_awal and renstra.tahun_akhir
 
 ),

@@ -28,7 +28,7 @@ bps as (
         'BPS' as sumber_data,
         bps.versi_data,
         1 as prioritas
-    from {{ ref('int_bps_indikator') }} as bps
+    from {{ ref('int_indikator_bps_dihitung') }} as bps
     inner join {{ ref('renstra_periode') }} as renstra
         on renstra.indikator_kode = bps.indikator_kode
         and bps.tahun between renstra.tahun_awal and renstra.tahun_akhir
@@ -57,7 +57,7 @@ jakpreneur as (
         'JAKPRENEUR' as sumber_data,
         jakpreneur.versi_data,
         2 as prioritas
-    from {{ ref('int_jakpreneur_indikator') }} as jakpreneur
+    from {{ ref('int_indikator_jakpreneur_dihitung') }} as jakpreneur
     inner join {{ ref('renstra_periode') }} as renstra
         on renstra.indikator_kode = jakpreneur.indikator_kode
         and jakpreneur.tahun between renstra.tahun_awal and renstra.tahun_akhir

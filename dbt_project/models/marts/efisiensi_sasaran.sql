@@ -8,7 +8,7 @@
 --     around 94 % and capaian around 105 % it gives roughly 10 %.
 with program as (
 
-    select * from {{ ref('int_efisiensi_program') }}
+    select * from {{ ref('int_efisiensi_program_dihitung') }}
 
 ),
 

@@ -2,7 +2,7 @@
 -- national value, for every year and quarter both have (quarters year-on-year).
 with nilai as (
 
-    select * from {{ ref('int_bps_indikator') }}
+    select * from {{ ref('int_indikator_bps_dihitung') }}
 
 ),
 

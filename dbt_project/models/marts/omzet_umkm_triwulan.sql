@@ -15,8 +15,8 @@ realisasi as (
         omzet.periode,
         sum(omzet.omzet_bersih) as realisasi_omzet,
         count(distinct omzet.umkm_id) as jumlah_umkm_bertransaksi,
-        (select max(batch_id_terakhir) from {{ ref('int_jakpreneur__omzet_umkm_triwulan') }}) as versi_data
-    from {{ ref('int_jakpreneur__omzet_umkm_triwulan') }} as omzet
+        (select max(batch_id_terakhir) from {{ ref('int_omzet_umkm_triwulan_dijumlah') }}) as versi_data
+    from {{ ref('int_omzet_umkm_triwulan_dijumlah') }} as omzet
     inner join binaan on binaan.umkm_id = omzet.umkm_id
     group by 1, 2
 

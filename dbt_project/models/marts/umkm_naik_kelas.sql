@@ -11,8 +11,8 @@ with binaan as (
 
 per_tahun as (
 
-    select omzet.umkm_id, omzet.tahun, sum(omzet.omzet_bersih) as omzet, (select max(batch_id_terakhir) from {{ ref('int_jakpreneur__omzet_umkm_triwulan') }}) as versi_data
-    from {{ ref('int_jakpreneur__omzet_umkm_triwulan') }} as omzet
+    select omzet.umkm_id, omzet.tahun, sum(omzet.omzet_bersih) as omzet, (select max(batch_id_terakhir) from {{ ref('int_omzet_umkm_triwulan_dijumlah') }}) as versi_data
+    from {{ ref('int_omzet_umkm_triwulan_dijumlah') }} as omzet
     inner join binaan on binaan.umkm_id = omzet.umkm_id
     group by 1, 2
 

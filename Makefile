@@ -7,7 +7,7 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 STAMP := $(VENV)/.kinerja-installed
 
-.PHONY: install run test lint clean
+.PHONY: install run test test-fast lint clean
 
 install: $(STAMP)
 
@@ -24,6 +24,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
+
+# the tests that need no build (parsers, clients, registry, DAG files): under a minute
+test-fast: $(STAMP)
+	$(VENV)/bin/python -m pytest tests/unit -q
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

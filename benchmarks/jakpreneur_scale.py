@@ -103,13 +103,12 @@ def step_pandas(data: Path) -> list[list]:
 def step_warehouse(home: Path, inbox: Path) -> list[list]:
     import duckdb
 
-    from kinerja import jakpreneur, warehouse
+    from kinerja import warehouse
     from kinerja.config import Settings
-    from kinerja.ingest import IngestReport
+    from kinerja.ingest import ingest
 
     settings = Settings.from_env(home=home, inbox=inbox)
-    report = IngestReport()
-    jakpreneur.ingest_files(settings, report, progress=lambda m: None)
+    report = ingest(settings, progress=lambda m: None, sources=["jakpreneur"])
     if report.rejected:
         raise SystemExit("\n".join(str(e) for e in report.rejected))
     messages: list[str] = []

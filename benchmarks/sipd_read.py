@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from python_calamine import CalamineWorkbook  # noqa: E402
 
 from ingestion import sipd  # noqa: E402
-from tests.test_sipd_reader import write_large_export  # noqa: E402
+from tests.unit.test_sipd_reader import write_large_export  # noqa: E402
 
 
 def main() -> None:

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import dag, task
 
-BPS_RELEASE_ASSET = Asset("kinerja://landing/bps/pdrb")
+from kinerja.assets import BPS_RELEASE as BPS_RELEASE_ASSET
 
 
 @dag(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from kinerja.errors import InputFileError, RowProblem
+from ingestion.errors import RowProblem, fail, reject_if  # noqa: F401 (reject_if: readers import it from here)
 
 
 @dataclass
@@ -46,37 +46,35 @@ class Table:
             yield line, {name: cell.strip() for name, cell in zip(self.header, raw, strict=True)}
 
 
+MAX_HEADER_BYTES = 64 * 1024
+
+
+def delimiter_of(sample: str | bytes) -> str:
+    """``;`` when the sample (the header line, or the first lines) holds more semicolons than
+    commas, else ``,``: the one delimiter rule of every CSV reader."""
+    if isinstance(sample, bytes):
+        return ";" if sample.count(b";") > sample.count(b",") else ","
+    return ";" if sample.count(";") > sample.count(",") else ","
+
+
 def sniff(path: Path, data: bytes, source: str) -> tuple[str, str]:
-    """Check the start of a file: (encoding, delimiter), or InputFileError for an empty file or an
-    HTML page saved under a .csv name."""
+    """Check the start of a file: (encoding, delimiter), or InputFileError for an empty file, an
+    HTML page saved under a .csv name or a first line too long to be a header."""
     if not data.strip():
-        raise InputFileError(path, [RowProblem(None, None, "the file is empty; expected a header row and data rows")], source)
+        raise fail(path, source, "the file is empty; expected a header row and data rows")
     head = data[:512].lstrip().lower()
     if head.startswith((b"<!doctype", b"<html", b"<?xml", b"<")):
-        raise InputFileError(
-            path, [RowProblem(None, None, "this is an HTML/XML page (an error or login page saved as .csv?), not a CSV export")], source
-        )
+        raise fail(path, source, "this is an HTML/XML page (an error or login page saved as .csv?), not a CSV export")
     try:
         data[: 1 << 20].decode("utf-8")
         encoding = "utf-8"
     except UnicodeDecodeError as exc:
         encoding = "utf-8" if exc.start > (1 << 20) - 4 else "cp1252"
     if b"\n" not in data[:MAX_HEADER_BYTES] and len(data) > MAX_HEADER_BYTES:
-        raise InputFileError(
-            path,
-            [
-                RowProblem(
-                    1, None, f"the first line is longer than {MAX_HEADER_BYTES:,} bytes; expected a header row (is this a CSV export?)"
-                )
-            ],
-            source,
+        raise fail(
+            path, source, f"the first line is longer than {MAX_HEADER_BYTES:,} bytes; expected a header row (is this a CSV export?)", 1
         )
-    first = data.split(b"\n", 1)[0]
-    delimiter = ";" if first.count(b";") > first.count(b",") else ","
-    return encoding, delimiter
-
-
-MAX_HEADER_BYTES = 64 * 1024
+    return encoding, delimiter_of(data.split(b"\n", 1)[0])
 
 
 def decode(path: Path, data: bytes, source: str) -> tuple[str, str]:
@@ -86,33 +84,32 @@ def decode(path: Path, data: bytes, source: str) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    raise InputFileError(path, [RowProblem(None, None, "cannot be decoded as UTF-8 or Windows-1252 text")], source)
+    raise fail(path, source, "cannot be decoded as UTF-8 or Windows-1252 text")
+
+
+def read_text(path: Path, source: str, max_bytes: int, what: str = "this export") -> tuple[str, str]:
+    """The checked, decoded text of a delimited file and its encoding: the one way every CSV reader
+    opens a file (size bound, empty file, HTML page, over-long first line, encoding)."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise fail(path, source, f"the file is {size:,} bytes; {what} is expected under {max_bytes:,} bytes")
+    data = path.read_bytes()
+    sniff(path, data, source)
+    return decode(path, data, source)
 
 
 def read_table(path: Path, source: str, required: tuple[str, ...], max_bytes: int) -> Table:
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputFileError(
-            path, [RowProblem(None, None, f"the file is {size:,} bytes; this export is expected under {max_bytes:,} bytes")], source
-        )
-    data = path.read_bytes()
-    sniff(path, data, source)
-    text, encoding = decode(path, data, source)
+    text, encoding = read_text(path, source, max_bytes)
     first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    delimiter = delimiter_of(first)
     header = [h.strip().lower() for h in next(csv.reader([first], delimiter=delimiter))]
     missing = [c for c in required if c not in header]
     if missing:
-        raise InputFileError(
+        raise fail(
             path,
-            [
-                RowProblem(
-                    1,
-                    None,
-                    f"header is missing column(s) {', '.join(missing)}; expected {', '.join(required)}, found {_shown(', '.join(header))}",
-                )
-            ],
             source,
+            f"header is missing column(s) {', '.join(missing)}; expected {', '.join(required)}, found {_shown(', '.join(header))}",
+            1,
         )
     return Table(path, header, encoding, delimiter, text)
 
@@ -137,23 +134,6 @@ def parse_timestamp(text: str) -> datetime:
             return datetime.strptime(text, "%Y-%m-%d")
         except ValueError:
             raise ValueError(f"'{text}' is not a time written YYYY-MM-DD HH:MM:SS (WIB, e.g. 2024-03-31 14:05:00)") from None
-
-
-def parse_rupiah(text: str) -> int:
-    """Whole rupiah written as plain digits (``1250000``, ``1250000.00``); thousands separators
-    are refused, as ``1.250`` could be 1250 or 1.25."""
-    value = text.replace(" ", "")
-    if value.endswith((".00", ",00")):
-        value = value[:-3]
-    if not value.lstrip("-").isdigit():
-        raise ValueError(f"'{text}' is not an amount in whole rupiah written as plain digits (e.g. 1250000)")
-    return int(value)
-
-
-def reject_if(path: Path, problems: list[RowProblem], source: str) -> None:
-    if problems:
-        problems.sort(key=lambda p: (p.baris or 0, p.kolom or ""))
-        raise InputFileError(path, problems, source)
 
 
 def dedupe_rows(records: list[dict], key: str, problems: list[RowProblem]) -> list[dict]:

@@ -16,12 +16,15 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from ingestion.csvtable import decode, sniff
+from ingestion.csvtable import delimiter_of, read_text
+from ingestion.errors import InputFileError, RowProblem
 from ingestion.numbers import parse_angka
-from kinerja.errors import InputFileError, RowProblem
+from ingestion.registry import Entity, ReadContext
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SOURCE = "emonev"
 ENTITY = "realisasi"
@@ -40,18 +43,10 @@ class ParsedFile:
 
 def parse(path: Path) -> ParsedFile:
     """Read one E-Monev CSV file; raise :class:`InputFileError` listing every bad row."""
-    size = path.stat().st_size
-    if size == 0:
-        raise InputFileError(path, [RowProblem(None, None, "the file is empty; expected a header row and data rows")], SOURCE)
-    if size > MAX_BYTES:
-        raise InputFileError(
-            path, [RowProblem(None, None, f"the file is {size} bytes; an E-Monev export is expected under {MAX_BYTES} bytes")], SOURCE
-        )
-    data = path.read_bytes()
-    sniff(path, data, SOURCE)  # an HTML page saved as .csv, a file without line breaks
-    text, encoding = decode(path, data, SOURCE)
-    first_line = text.splitlines()[0] if text.splitlines() else ""
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    import pandas as pd
+
+    text, encoding = read_text(path, SOURCE, MAX_BYTES, "an E-Monev export")
+    delimiter = delimiter_of(text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [h.strip().lower() for h in next(reader)]
@@ -124,3 +119,29 @@ def parse(path: Path) -> ParsedFile:
         {"baris": "int64", "tahun": "int64", "periode": "string", "indikator_kode": "string", "realisasi": "string", "keterangan": "string"}
     )
     return ParsedFile(path=path, rows=frame, encoding=encoding, delimiter=delimiter)
+
+
+def read(path: Path, ctx: ReadContext) -> pd.DataFrame:
+    return parse(path).rows
+
+
+ENTITIES = (
+    Entity(
+        source=SOURCE,
+        entity=ENTITY,
+        label="E-Monev",
+        doc="realisasi of indicators without an automatic source, maintained by planners",
+        suffixes=(".csv",),
+        columns=(
+            ("tahun", "integer"),
+            ("periode", "varchar"),
+            ("indikator_kode", "varchar"),
+            ("realisasi", "decimal(38, 6)"),
+            ("keterangan", "varchar"),
+        ),
+        read=read,
+        suite="emonev__realisasi",
+        suite_parameters=lambda ctx: {"kode_katalog": sorted(ctx.seed_codes("katalog/indikator", "indikator_kode"))},
+        sample="realisasi_*.csv",
+    ),
+)

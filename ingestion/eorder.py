@@ -10,20 +10,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
-from ingestion.csvtable import dedupe_rows, parse_date, parse_rupiah, parse_timestamp, read_table, reject_if
+from ingestion.csvtable import dedupe_rows, parse_date, parse_timestamp, read_table, reject_if
+from ingestion.errors import InputFileError, RowProblem
 from ingestion.jakpreneur import now_wib
-from kinerja.errors import InputFileError, RowProblem
+from ingestion.numbers import parse_rupiah
+from ingestion.registry import Entity, ReadContext
 
 SOURCE = "eorder"
 ENTITY = "pesanan"
-STATUS = ("SELESAI", "DIPROSES", "DIBATALKAN")
 COLUMNS = ("nomor_pesanan", "tanggal_pesanan", "perangkat_daerah_pemesan", "umkm_id", "nilai_pesanan", "status", "diperbarui_pada")
 MAX_BYTES = 512 * 1024**2
 
 
-def parse(path: Path, known_umkm: set[str]) -> pd.DataFrame:
+def parse(path: Path, known_umkm: set[str]):
+    """Typed rows (a pandas DataFrame with ``baris``) of one export. The rules of a batch (status,
+    positive amounts, one row per order) are the suite ``eorder__pesanan``'s."""
+    import pandas as pd
+
     table = read_table(path, SOURCE, COLUMNS, MAX_BYTES)
     problems: list[RowProblem] = []
     records = []
@@ -38,7 +41,7 @@ def parse(path: Path, known_umkm: set[str]) -> pd.DataFrame:
         }
         try:
             rec["tanggal_pesanan"] = parse_date(cell["tanggal_pesanan"])
-            rec["nilai_pesanan"] = parse_rupiah(cell["nilai_pesanan"])
+            rec["nilai_pesanan"] = int(parse_rupiah(cell["nilai_pesanan"], grouped=False))
             rec["diperbarui_pada"] = parse_timestamp(cell["diperbarui_pada"])
         except ValueError as exc:
             problems.append(RowProblem(line, None, str(exc)))
@@ -47,10 +50,6 @@ def parse(path: Path, known_umkm: set[str]) -> pd.DataFrame:
             problems.append(RowProblem(line, "nomor_pesanan", "nomor_pesanan is empty"))
         elif rec["umkm_id"] not in known_umkm:
             problems.append(RowProblem(line, "umkm_id", f"UMKM '{rec['umkm_id']}' is not in any landed Jakpreneur registry export"))
-        elif rec["status"] not in STATUS:
-            problems.append(RowProblem(line, "status", f"status '{cell['status']}' is not one of {', '.join(STATUS)}"))
-        elif rec["nilai_pesanan"] <= 0:
-            problems.append(RowProblem(line, "nilai_pesanan", f"nilai_pesanan {rec['nilai_pesanan']} must be positive"))
         elif rec["tanggal_pesanan"] > today.date() or rec["diperbarui_pada"] > today:
             problems.append(RowProblem(line, "tanggal_pesanan", "the order date or its last update is in the future"))
         elif not rec["perangkat_daerah_pemesan"]:
@@ -61,3 +60,33 @@ def parse(path: Path, known_umkm: set[str]) -> pd.DataFrame:
     if not records:
         raise InputFileError(path, [RowProblem(None, None, "the file has a header but no data rows")], SOURCE)
     return pd.DataFrame.from_records(records, columns=["baris", *COLUMNS])
+
+
+def read(path: Path, ctx: ReadContext):
+    from ingestion.jakpreneur import SOURCE as JAKPRENEUR
+
+    return parse(path, ctx.landed_values(JAKPRENEUR, "umkm", "umkm_id"))
+
+
+ENTITIES = (
+    Entity(
+        source=SOURCE,
+        entity=ENTITY,
+        label="e-Order",
+        doc="BPPBJ e-Order exports: agencies' orders to UMKM; exports overlap, an order's latest update wins",
+        suffixes=(".csv",),
+        columns=(
+            ("nomor_pesanan", "varchar"),
+            ("tanggal_pesanan", "date"),
+            ("perangkat_daerah_pemesan", "varchar"),
+            ("umkm_id", "varchar"),
+            ("nilai_pesanan", "decimal(18, 2)"),
+            ("status", "varchar"),
+            ("diperbarui_pada", "timestamp"),
+        ),  # fmt: skip
+        read=read,
+        suite="eorder__pesanan",
+        after=("jakpreneur.umkm",),
+        sample="pesanan_*.csv",
+    ),
+)

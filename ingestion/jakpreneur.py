@@ -16,7 +16,8 @@ the full table). Files are told apart by the start of their name in ``inbox/jakp
 Registry and assessments are small and parsed here row by row. Transactions can be hundreds of
 millions of rows, so :func:`stage_transactions` checks and converts them inside DuckDB, writing
 the typed rows straight to Parquet; only when a file is rejected is it scanned again in Python,
-to name the line of each bad row.
+to name the line of each bad row. Order matters: registry snapshots land first in a run, because
+assessments, transactions and e-Order orders are checked against every UMKM ever registered.
 """
 
 from __future__ import annotations
@@ -28,13 +29,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import pandas as pd
+from ingestion.csvtable import dedupe_rows, parse_date, read_table, reject_if, sniff, sql_literal
+from ingestion.errors import InputFileError, RowProblem
+from ingestion.numbers import parse_angka, parse_rupiah
+from ingestion.registry import Entity, ReadContext, StagedRows
 
-from ingestion.csvtable import dedupe_rows, parse_date, parse_rupiah, read_table, reject_if, sniff, sql_literal
-from ingestion.numbers import parse_angka
-from kinerja.errors import InputFileError, RowProblem
+if TYPE_CHECKING:
+    import pandas as pd
 
 SOURCE = "jakpreneur"
 ENTITIES = {"umkm": "umkm", "penilaian": "penilaian", "transaksi": "transaksi"}  # file name prefix -> entity
@@ -61,6 +65,8 @@ def entity_of(path: Path) -> str | None:
 def parse_registry(path: Path, pembina_codes: set[str]) -> pd.DataFrame:
     """One registry snapshot as typed rows (``baris`` = line in the file). Column-wise (pandas), as
     a registry has hundreds of thousands of rows."""
+    import pandas as pd
+
     table = read_table(path, SOURCE, REGISTRY_COLUMNS, MAX_SMALL_BYTES)
     problems: list[RowProblem] = []
     try:
@@ -122,6 +128,8 @@ def parse_registry(path: Path, pembina_codes: set[str]) -> pd.DataFrame:
 
 
 def parse_assessments(path: Path, known_umkm: set[str]) -> pd.DataFrame:
+    import pandas as pd
+
     table = read_table(path, SOURCE, ASSESSMENT_COLUMNS, MAX_SMALL_BYTES)
     problems: list[RowProblem] = []
     records = []
@@ -131,7 +139,7 @@ def parse_assessments(path: Path, known_umkm: set[str]) -> pd.DataFrame:
         try:
             rec["tanggal_penilaian"] = parse_date(cell["tanggal_penilaian"])
             for money in ("omzet_tahunan", "aset"):
-                rec[money] = parse_rupiah(cell[money])
+                rec[money] = int(parse_rupiah(cell[money], grouped=False))
             rec["tenaga_kerja"] = int(cell["tenaga_kerja"])
             usd = cell["nilai_invoice_ekspor_usd"]
             rec["nilai_invoice_ekspor_usd"] = str(parse_angka(usd)) if usd else None
@@ -154,38 +162,7 @@ def parse_assessments(path: Path, known_umkm: set[str]) -> pd.DataFrame:
 
 # --- transactions, checked in DuckDB -------------------------------------------------------------
 
-# Each check: (column, SQL condition that makes a row bad, reason). Evaluated on the rows as read
-# (all text, trimmed) joined with their typed values.
-_TRANSACTION_CHECKS = (
-    ("transaksi_id", "transaksi_id is null", "transaksi_id is empty"),
-    ("umkm_id", "umkm_id is null", "umkm_id is empty"),
-    ("waktu", "waktu_ts is null", "waktu is empty; expected a time written YYYY-MM-DD HH:MM:SS (WIB)"),
-    ("waktu", "waktu_ts > $now", "waktu is in the future"),
-    ("waktu", "waktu_ts < timestamp '2015-01-01'", "waktu is before 2015, before Jakpreneur existed"),
-    ("nominal", "nominal_dec is null", "nominal is not an amount in rupiah written as plain digits (1250000 or 1250000.50)"),
-    ("kanal", "kanal not in ('QRIS', 'EORDER')", "kanal must be QRIS or EORDER"),
-    ("jenis", "jenis not in ('PENJUALAN', 'REFUND', 'REVERSAL')", "jenis must be PENJUALAN, REFUND or REVERSAL"),
-    ("nominal", "jenis = 'PENJUALAN' and nominal_dec <= 0", "a sale (PENJUALAN) must have a positive nominal; only a REFUND or REVERSAL is negative"),
-    ("nominal", "jenis in ('REFUND', 'REVERSAL') and nominal_dec >= 0", "a REFUND or REVERSAL is money given back: nominal must be negative"),
-    ("transaksi_asal_id", "jenis in ('REFUND', 'REVERSAL') and transaksi_asal_id is null", "a REFUND or REVERSAL must name the sale it gives back in transaksi_asal_id"),
-    ("umkm_id", "umkm_id is not null and umkm_id not in (select umkm_id from known_umkm)", "UMKM is not in any landed Jakpreneur registry export (send the registry first)"),
-)  # fmt: skip
 MAX_REPORTED = 50
-
-
-def sql_checks(con, now: datetime) -> list[tuple[str, str, list[str]]]:
-    """The transaction checks as plain SQL on ``staged``: one scan counts every kind of bad row, the
-    ids of bad rows are fetched only when there are some. (Kinerja runs its Great Expectations suite
-    instead; this is the same checks without GX, for the validation benchmark and for callers
-    without Kinerja.)"""
-    counters = ", ".join(f"count(*) filter (where {condition})" for _, condition, _ in _TRANSACTION_CHECKS)
-    bad_counts = con.execute(f"select {counters} from staged", {"now": now}).fetchone()
-    bad_by_check: list[tuple[str, str, list[str]]] = []
-    for (column, condition, reason), count in zip(_TRANSACTION_CHECKS, bad_counts, strict=True):
-        if count:
-            sql = f"select coalesce(transaksi_id, '(kosong)') from staged where {condition} limit {MAX_REPORTED}"
-            bad_by_check.append((column, reason, [r[0] for r in con.execute(sql, {"now": now} if "$now" in condition else {}).fetchall()]))
-    return bad_by_check
 
 
 @dataclass
@@ -230,8 +207,8 @@ def stage_transactions(
     batch_id: str,
     landed_at: str,
     landed_files: list[Path],
+    check: Callable[[str, datetime], list[tuple[str, str, list[str]]]],
     now: datetime | None = None,
-    check: Callable[[str, datetime], list[tuple[str, str, list[str]]]] | None = None,
 ) -> StagedTransactions:
     """Check one transaction file in DuckDB and write its new rows (typed, with ``batch_id`` and
     ``landed_at``) to ``out``. ``con`` has a table ``known_umkm(umkm_id)``; ``landed_files`` are the
@@ -240,8 +217,8 @@ def stage_transactions(
 
     ``check(table, now)`` validates the rows as read (table ``staged``: text trimmed, ``waktu_ts``
     and ``nominal_dec`` typed) and returns (column, reason, transaksi_ids) of each kind of bad row;
-    Kinerja passes its Great Expectations suite run inside DuckDB. Without it the same checks run
-    as plain SQL (:func:`sql_checks`)."""
+    Kinerja passes its Great Expectations suite ``jakpreneur__transaksi`` run inside DuckDB (the
+    one place these rules are written)."""
     head = path.open("rb").read(1 << 20)
     encoding, delimiter = sniff(path, head, SOURCE)
     header_line = head.split(b"\n", 1)[0].decode(encoding, "replace").lstrip("\ufeff")
@@ -289,7 +266,7 @@ def stage_transactions(
         for line, kind, message, column in rejects
     ]
 
-    bad_by_check = sql_checks(con, now) if check is None else check("staged", now)
+    bad_by_check = check("staged", now)
     total, distinct_ids, low, high = con.execute(
         "select count(*), count(distinct transaksi_id), min(waktu_ts), max(waktu_ts) from staged"
     ).fetchone()
@@ -369,3 +346,123 @@ def stage_transactions(
         """
     )
     return StagedTransactions(out, unique - landed_before, total - unique, landed_before)
+
+
+# --- declarations -------------------------------------------------------------------------------
+
+# A named in-memory database: Great Expectations opens a second connection to it (same process,
+# same configuration) and validates the staged rows where they lie.
+TRANSACTION_DB = ":memory:kinerja_transaksi"
+
+
+def _known_umkm(ctx: ReadContext) -> set[str]:
+    return ctx.landed_values(SOURCE, "umkm", "umkm_id")
+
+
+def read_registry(path: Path, ctx: ReadContext) -> pd.DataFrame:
+    return parse_registry(path, ctx.seed_codes("katalog/perangkat_daerah_pkt", "perangkat_daerah_kode"))
+
+
+def read_assessments(path: Path, ctx: ReadContext) -> pd.DataFrame:
+    return parse_assessments(path, _known_umkm(ctx))
+
+
+def read_transactions(path: Path, ctx: ReadContext) -> StagedRows:
+    """Check one transaction file inside DuckDB (its suite runs there) and stage its new rows as
+    Parquet; an overlapping export lands only the transactions not landed before."""
+    con = ctx.duckdb(TRANSACTION_DB)
+    if not con.execute("select count(*) from duckdb_tables() where table_name = 'known_umkm'").fetchone()[0]:
+        registry = ctx.landed_files(SOURCE, "umkm")
+        if registry:
+            con.execute("create table known_umkm as select distinct umkm_id from read_parquet(?)", [[str(f) for f in registry]])
+        else:
+            con.execute("create table known_umkm (umkm_id varchar)")
+    out = ctx.scratch / f"stage-{ctx.batch_id}.parquet"
+    try:
+        staged = stage_transactions(
+            con,
+            path,
+            out,
+            batch_id=ctx.batch_id,
+            landed_at=ctx.landed_at,
+            landed_files=ctx.landed_files(SOURCE, "transaksi"),
+            check=lambda table, now: ctx.validate_sql("jakpreneur__transaksi", TRANSACTION_DB, table, {"sekarang": now}, "transaksi_id"),
+        )
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    note = f"{staged.row_count} new transaction(s)"
+    if staged.duplicates_in_file:
+        note += f"; {staged.duplicates_in_file} row(s) repeated in the file dropped"
+    if staged.already_landed:
+        note += f"; {staged.already_landed} transaction(s) landed before (overlapping export) left out"
+    ctx.progress(f"ingest: {path.name}: {note}")
+    return StagedRows(out, staged.row_count, note)
+
+
+ENTITIES = (
+    Entity(
+        source=SOURCE,
+        entity="umkm",
+        label="Jakpreneur registry",
+        doc="the UMKM registry, a full snapshot per file",
+        suffixes=(".csv",),
+        prefixes=("umkm",),
+        columns=(
+            ("umkm_id", "varchar"),
+            ("nama_usaha", "varchar"),
+            ("tanggal_daftar", "date"),
+            ("wilayah", "varchar"),
+            ("status_binaan", "varchar"),
+            ("perangkat_daerah_pembina", "varchar"),
+            ("diperbarui_pada", "timestamp"),
+        ),  # fmt: skip
+        read=read_registry,
+        suite="jakpreneur__umkm",
+        suite_parameters=lambda ctx: {"kode_pembina": sorted(ctx.seed_codes("katalog/perangkat_daerah_pkt", "perangkat_daerah_kode"))},
+        sample="umkm*.csv",
+    ),
+    Entity(
+        source=SOURCE,
+        entity="penilaian",
+        label="Jakpreneur assessment",
+        doc="capacity assessments (omzet, aset, tenaga kerja, export invoices)",
+        suffixes=(".csv",),
+        prefixes=("penilaian",),
+        columns=(
+            ("penilaian_id", "varchar"),
+            ("umkm_id", "varchar"),
+            ("tanggal_penilaian", "date"),
+            ("omzet_tahunan", "decimal(18, 2)"),
+            ("aset", "decimal(18, 2)"),
+            ("tenaga_kerja", "integer"),
+            ("nilai_invoice_ekspor_usd", "decimal(18, 2)"),
+        ),  # fmt: skip
+        read=read_assessments,
+        suite="jakpreneur__penilaian",
+        after=("jakpreneur.umkm",),
+        sample="penilaian*.csv",
+    ),
+    Entity(
+        source=SOURCE,
+        entity="transaksi",
+        label="Jakpreneur transaction",
+        doc="QRIS and e-Order turnover, daily (or any period) files that may overlap",
+        suffixes=(".csv",),
+        prefixes=("transaksi",),
+        columns=(
+            ("transaksi_id", "varchar"),
+            ("umkm_id", "varchar"),
+            ("waktu", "timestamp"),
+            ("kanal", "varchar"),
+            ("jenis", "varchar"),
+            ("nominal", "decimal(18, 2)"),
+            ("transaksi_asal_id", "varchar"),
+        ),  # fmt: skip
+        read=read_transactions,
+        suite="jakpreneur__transaksi",  # run by the reader inside DuckDB, not on a frame
+        after=("jakpreneur.umkm",),
+        raw="view",  # hundreds of millions of rows: a view over the landed Parquet, read incrementally
+        sample="transaksi*.csv",
+    ),
+)

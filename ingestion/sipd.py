@@ -26,13 +26,13 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
-import pandas as pd
-
-from ingestion.csvtable import decode
-from kinerja.errors import InputFileError, RowProblem
+from ingestion.csvtable import decode, delimiter_of
+from ingestion.errors import InputFileError, RowProblem
+from ingestion.numbers import parse_rupiah, rupiah_style
+from ingestion.registry import Entity, ReadContext
 
 SOURCE = "sipd"
 ENTITY = "anggaran"
@@ -129,75 +129,11 @@ def _unit_from_title(cells: list[str]) -> tuple[str, str] | None:
     return min(found)[1:] if found else None
 
 
-_ID_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d{1,2})?$")
-_EN_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?$")
-_ID_DECIMAL = re.compile(r"^\d+,\d{1,2}$")
-_EN_DECIMAL = re.compile(r"^\d+\.\d{1,2}$")
-
-
 def _norm(text) -> str:
     words = re.sub(r"[^0-9a-z%]+", " ", str(text or "").lower()).split()
     if words and words[-1] == "rp":
         words = words[:-1]
     return " ".join(words)
-
-
-def number_style(value) -> str | None:
-    """'Indonesian' (1.234.567,89) or 'English' (1,234,567.89) for a text amount with a thousands
-    mark, None for anything that does not tell (plain digits, numbers from XLSX cells)."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip().replace("\u00a0", "").replace(" ", "").lstrip("(-").rstrip(")")
-    text = re.sub(r"^rp\.?", "", text, flags=re.IGNORECASE)
-    if _ID_THOUSANDS.match(text) and "." in text:
-        return "Indonesian"
-    if _EN_THOUSANDS.match(text) and "," in text:
-        return "English"
-    return None
-
-
-def parse_rupiah(value) -> Decimal | None:
-    """A money cell -> Decimal rupiah: ``-`` = 0, an empty cell = None (no value), ``(1.000)`` =
-    -1000, at most 2 decimals (sen). Raises ValueError for anything else."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not an amount")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        amount = Decimal(repr(value))
-        if amount != amount.quantize(Decimal("0.01")):
-            raise ValueError(f"{value!r} has more than 2 decimals; rupiah amounts have at most sen")
-        return amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-    text = re.sub(r"^rp\.?", "", text, flags=re.IGNORECASE)
-    if text == "":
-        return None
-    if text in ("-", "\u2013", "\u2014"):
-        return Decimal(0)
-    text = re.sub(r",-$", "", text)  # 1.000,- (whole rupiah)
-    negative = (text.startswith("(") and text.endswith(")")) or text.startswith("-")
-    if negative and text.startswith("("):
-        text = text[1:-1]
-    text = text.lstrip("-")
-    if re.fullmatch(r"\d+", text):
-        number = text
-    elif _ID_THOUSANDS.match(text):
-        number = text.replace(".", "").replace(",", ".")
-    elif _EN_THOUSANDS.match(text):
-        number = text.replace(",", "")
-    elif _ID_DECIMAL.match(text):
-        number = text.replace(",", ".")
-    elif _EN_DECIMAL.match(text):
-        number = text
-    else:
-        raise ValueError(f"{value!r} is not an amount in rupiah (expected e.g. 1.234.567.890 or 1.234.567.890,00)")
-    try:
-        amount = Decimal(number)
-    except InvalidOperation:
-        raise ValueError(f"{value!r} is not an amount in rupiah") from None
-    return -amount if negative else amount
 
 
 def _code(value) -> str:
@@ -313,8 +249,7 @@ def _read_sheets(path: Path) -> list[_Sheet]:
             ) from None
     if path.suffix.lower() == ".csv":
         text, _ = decode(path, path.read_bytes(), SOURCE)
-        sample = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        delimiter = delimiter_of("\n".join(text.splitlines()[:HEADER_SCAN_ROWS]))
         return [_Sheet("csv", list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))]
     raise InputFileError(path, [RowProblem(None, None, "unknown file type; a SIPD export is .xlsx or .csv")], SOURCE)
 
@@ -334,8 +269,10 @@ def _header(rows: list[list]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def parse(path: Path, program_codes: set[str] | None = None) -> pd.DataFrame:
-    """Detail rows of one SIPD export; raise InputFileError naming file, sheet, row and reason."""
+def parse(path: Path, program_codes: set[str] | None = None):
+    """Detail rows (a pandas DataFrame) of one SIPD export; raise InputFileError naming file, sheet, row and reason."""
+    import pandas as pd
+
     sheets = _read_sheets(path)
     problems: list[RowProblem] = []
     out: list[dict] = []
@@ -431,7 +368,7 @@ def _parse_sheet(
                 problems.append(where(baris, field, str(exc)))
                 bad = True
                 continue
-            style = number_style(cell(field))
+            style = rupiah_style(cell(field))
             if style and not styles:
                 styles[style] = (baris, str(cell(field)))
             elif style and style not in styles:
@@ -539,3 +476,42 @@ def _parse_sheet(
                     )
                 )
     return leaves, problems
+
+
+def read(path: Path, ctx: ReadContext):
+    """The detail rows, with each amount as exact text (cast to DECIMAL when raw.* is loaded) and
+    as a float ``<amount>_angka`` for the suite's range checks."""
+    rows = parse(path, ctx.seed_codes("katalog/program", "program_kode"))
+    floats = {f"{m}_angka": [None if v is None else float(v) for v in rows[m]] for m in MONEY}
+    return rows.assign(**{m: [None if v is None else format(v, "f") for v in rows[m]] for m in MONEY}, **floats)
+
+
+ENTITIES = (
+    Entity(
+        source=SOURCE,
+        entity=ENTITY,
+        label="SIPD",
+        doc="budget exports (pagu APBD, Pergeseran, APBD-P and realisasi) at sub kegiatan x akun grain",
+        suffixes=(".xlsx", ".csv"),
+        columns=(
+            ("lembar", "varchar"),
+            ("tahun", "integer"),
+            ("unit_kode", "varchar"),
+            ("unit_nama", "varchar"),
+            ("program_kode", "varchar"),
+            ("kegiatan_kode", "varchar"),
+            ("sub_kegiatan_kode", "varchar"),
+            ("akun_kode", "varchar"),
+            ("jenis_belanja_kode", "varchar"),
+            ("uraian", "varchar"),
+            ("pagu_apbd", "decimal(20, 2)"),
+            ("pagu_pergeseran", "decimal(20, 2)"),
+            ("pagu_apbdp", "decimal(20, 2)"),
+            ("realisasi", "decimal(20, 2)"),
+            ("tanggal_data", "date"),
+        ),  # fmt: skip
+        read=read,
+        suite="sipd__anggaran",
+        sample="sipd_anggaran_*.xlsx",
+    ),
+)

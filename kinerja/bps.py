@@ -26,18 +26,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingestion.bps import ENTITY, SOURCE, tabel
-from ingestion.bps.answer import NotAvailable, rows_from_answer
+from ingestion.bps import ENTITY, SOURCE, SUITE, for_validation
+from ingestion.bps.answer import rows_from_answer
 from ingestion.bps.client import BpsClient
 from ingestion.bps.config import BpsConfig, load_config, normalise_label
 from ingestion.bps.errors import BpsError
+from ingestion.bps.saved import BUNDLE_FORMAT
+from ingestion.errors import InputFileError
 from kinerja import landing, quality
 from kinerja.config import Settings
-from kinerja.errors import InputFileError, RowProblem
 from kinerja.progress import Reporter, silent
-
-SUITE = "bps__pdrb"
-BUNDLE_FORMAT = "kinerja-bps-poll/1"
 
 
 def _key(domain: str, harga: str, uraian: str, tahun: int, periode: str) -> tuple:
@@ -45,55 +43,8 @@ def _key(domain: str, harga: str, uraian: str, tahun: int, periode: str) -> tupl
 
 
 def validate(rows: pd.DataFrame, config: BpsConfig, source_file: Path) -> None:
-    frame = rows.assign(nilai_angka=[None if v is None else float(v) for v in rows["nilai"]])
-    quality.validate_frame(SUITE, frame, {"domain_dikenal": [d.kode for d in config.domains]}, source_file, SOURCE)
-
-
-def parse_file(path: Path, config: BpsConfig) -> pd.DataFrame:
-    """Rows of one dropped file: a saved WebAPI answer (.json) or a table saved as CSV."""
-    if path.suffix.lower() == ".csv":
-        return tabel.parse(path, config)
-    try:
-        if path.stat().st_size > tabel.MAX_BYTES:
-            raise ValueError(f"the file is {path.stat().st_size} bytes; a BPS answer is expected under {tabel.MAX_BYTES} bytes")
-        body = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputFileError(path, [RowProblem(None, None, f"not a BPS WebAPI answer saved as JSON: {exc}")], SOURCE) from None
-    try:
-        if isinstance(body, dict) and body.get("format") == BUNDLE_FORMAT:
-            frames = [_answer_rows(a["answer"], config, path.name, a.get("domain")) for a in body.get("answers", [])]
-            frames = [f for f in frames if f is not None]
-            rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        else:
-            rows = _answer_rows(body, config, path.name, None)
-    except BpsError as exc:
-        raise InputFileError(path, [RowProblem(None, None, str(exc))], SOURCE) from None
-    if rows is None or rows.empty:
-        raise InputFileError(
-            path, [RowProblem(None, None, "BPS says no data is available in this answer (data-availability); nothing to load")], SOURCE
-        )
-    rows["baris"] = range(1, len(rows) + 1)
-    return rows
-
-
-def _answer_rows(body, config: BpsConfig, where: str, domain: str | None) -> pd.DataFrame | None:
-    result = rows_from_answer(body, config, where, domain)
-    return None if isinstance(result, NotAvailable) else result
-
-
-def ingest_files(settings: Settings, report, progress: Reporter = silent) -> None:
-    """Land every new BPS file of ``inbox/bps/`` (JSON answers, CSV tables)."""
-    from kinerja.ingest import ingest_files as land_inbox_files
-
-    config = load_config()
-
-    def read(path: Path) -> pd.DataFrame:
-        rows = parse_file(path, config)
-        progress(f"ingest: validating {path.name} ({len(rows)} rows) with Great Expectations suite {SUITE}")
-        validate(rows, config, path)
-        return rows
-
-    land_inbox_files(settings, report, progress, source=SOURCE, entity=ENTITY, label="BPS", suffixes=(".json", ".csv"), read=read)
+    """The poll's answers through the suite of the BPS entity, as a dropped file is validated."""
+    quality.validate_frame(SUITE, for_validation(rows), {"domain_dikenal": [d.kode for d in config.domains]}, source_file, SOURCE)
 
 
 def latest_landed_values(settings: Settings) -> dict[tuple, Decimal | None]:

@@ -1,25 +1,29 @@
 """Ingest step: every file in the inbox is parsed, validated (Great Expectations) and landed.
 
+What a source's files are, how they are read and checked, and in which order the entities land
+comes from the source registry (:mod:`ingestion.registry`): this module is the one loop over it.
 A file whose content was landed before is a no-op. A file that fails parsing or validation is
-copied to ``quarantine/`` with a reason file and nothing of it is loaded; the step then fails,
-naming every rejected file, row and reason, so the serving warehouse stays as it was.
+copied to ``quarantine/`` with a reason file and nothing of it is loaded; the run then fails,
+naming every rejected file, row and reason, after publishing what else landed.
 """
 
 from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Callable
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
-from ingestion import emonev
+from ingestion import registry
+from ingestion.errors import InputFileError, RowProblem
+from ingestion.registry import Entity, StagedRows
 from kinerja import landing, quality
-from kinerja.config import Settings
-from kinerja.errors import InputFileError, PipelineError, RowProblem
+from kinerja.config import DBT_PROJECT_DIR, Settings
+from kinerja.errors import PipelineError
 from kinerja.progress import Reporter, silent
+
+DUCKDB_MEMORY_LIMIT = os.environ.get("KINERJA_DUCKDB_MEMORY_LIMIT", "6GB")
 
 
 @dataclass
@@ -41,15 +45,113 @@ def rejection(exc: InputFileError) -> dict[str, str]:
     return {"sumber": exc.source, "berkas": exc.file.name, "karantina": str(exc.quarantined or ""), "alasan": str(exc)}
 
 
-def inbox_files(inbox: Path, source: str, suffixes: tuple[str, ...]) -> list[Path]:
-    """Files of one source in delivery order (modification time, then name): when two files of one
-    run carry the same indicator and period, the one delivered last lands last and wins. Symbolic
-    links are listed too (they are refused by :func:`unsafe_entry`, never followed)."""
+class Context:
+    """What readers may ask of the pipeline (:class:`ingestion.registry.ReadContext`): lookups
+    computed once per run (refreshed when their entity lands), and DuckDB databases kept for the run."""
+
+    def __init__(self, settings: Settings, progress: Reporter = silent) -> None:
+        self.settings = settings
+        self.progress = progress
+        self.batch_id = ""
+        self.landed_at = ""
+        self.scratch = settings.state_dir / "staging"
+        self._seeds: dict[tuple[str, str], set[str]] = {}
+        self._values: dict[tuple[str, str, str], set[str]] = {}
+        self._databases: dict[str, object] = {}
+        for leftover in self.scratch.glob("stage-*"):  # from a killed run (ingest runs under the run lock)
+            leftover.unlink(missing_ok=True)
+
+    def begin(self, stamp: landing.Stamp) -> None:
+        self.batch_id, self.landed_at = stamp.batch_id, stamp.landed_at
+        self.scratch.mkdir(parents=True, exist_ok=True)
+
+    def seed_codes(self, seed: str, column: str) -> set[str]:
+        key = (seed, column)
+        if key not in self._seeds:
+            with (DBT_PROJECT_DIR / "seeds" / f"{seed}.csv").open(newline="", encoding="utf-8") as fh:
+                self._seeds[key] = {row[column] for row in csv.DictReader(fh)}
+        return self._seeds[key]
+
+    def landed_files(self, source: str, entity: str) -> list[Path]:
+        return [b.rows_path(self.settings.landing_dir) for b in landing.landed_batches(self.settings.landing_dir, source, entity)]
+
+    def landed_values(self, source: str, entity: str, column: str) -> set[str]:
+        key = (source, entity, column)
+        if key not in self._values:
+            files = self.landed_files(source, entity)
+            values: set[str] = set()
+            if files:
+                import duckdb
+
+                con = duckdb.connect()
+                try:
+                    sql = f'select distinct "{column}" from read_parquet(?)'
+                    values = {r[0] for r in con.execute(sql, [[str(f) for f in files]]).fetchall()}
+                finally:
+                    con.close()
+            self._values[key] = values
+        return self._values[key]
+
+    def landed(self, entity: Entity) -> None:
+        """A batch of ``entity`` landed: lookups over it are out of date."""
+        for key in [k for k in self._values if k[:2] == (entity.source, entity.entity)]:
+            del self._values[key]
+
+    def _config(self) -> dict:
+        spill = self.settings.state_dir / "duckdb_tmp"
+        spill.mkdir(parents=True, exist_ok=True)
+        return {"memory_limit": DUCKDB_MEMORY_LIMIT, "temp_directory": str(spill), "preserve_insertion_order": False}
+
+    def duckdb(self, database: str):
+        if database not in self._databases:
+            import duckdb
+
+            from kinerja import gx_duckdb
+
+            self._databases[database] = duckdb.connect(database, config=gx_duckdb.shared_memory_config(self._config()))
+        return self._databases[database]
+
+    def validate_sql(self, suite: str, database: str, table: str, parameters: dict, key: str) -> list[tuple[str, str, list[str]]]:
+        """The suite run inside ``database`` through a connection of its own (so it sees the
+        table as it is now, not a snapshot); (column, reason, keys) of each failed critical check."""
+        from kinerja import gx_duckdb
+
+        ctx = quality.context()
+        datasource = gx_duckdb.add_datasource(ctx, f"{suite}-{uuid.uuid4().hex}", database, self._config())
+        try:
+            info = quality.current_batch()
+            label = f"ingest {info.path.name}" if info else f"ingest {table}"
+            outcome = quality.validate_sql(datasource, suite, f"select * from {table}", parameters, key_column=key, label=label)
+        finally:
+            gx_duckdb.release(datasource)
+            ctx.data_sources.delete(datasource.name)
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for column, message, bad in outcome.bad_keys:
+            grouped.setdefault((column or "", message), []).append(bad)
+        found = [(column, message, keys) for (column, message), keys in grouped.items()]
+        keyed = {f"{message} ({key} {bad})" for _, message, keys in found for bad in keys}
+        # a failure without rows (a check that could not run, a table-level check) still rejects the file
+        found += [(p.column or "", p.problem, []) for p in outcome.problems if p.problem not in keyed]
+        return found
+
+    def close(self) -> None:
+        for con in self._databases.values():
+            con.close()
+        self._databases.clear()
+        for leftover in self.scratch.glob("stage-*"):
+            leftover.unlink(missing_ok=True)
+
+
+def folder_entries(inbox: Path, source: str) -> list[Path]:
+    """Entries of ``inbox/<source>/`` in delivery order (modification time, then name): when two
+    files of one run carry the same figure, the one delivered last lands last and wins. Symbolic
+    links are listed too (refused by :func:`unsafe_entry`, never followed); dot-files (uploads in
+    progress) are not."""
     folder = inbox / source
     if not folder.is_dir():
         return []
-    files = [p for p in folder.iterdir() if (p.is_symlink() or p.is_file()) and p.suffix.lower() in suffixes and not p.name.startswith(".")]
-    return sorted(files, key=lambda p: (p.lstat().st_mtime_ns, p.name))
+    entries = [p for p in folder.iterdir() if (p.is_symlink() or p.is_file()) and not p.name.startswith(".")]
+    return sorted(entries, key=lambda p: (p.lstat().st_mtime_ns, p.name))
 
 
 def unsafe_entry(path: Path, source: str) -> InputFileError | None:
@@ -63,60 +165,84 @@ def unsafe_entry(path: Path, source: str) -> InputFileError | None:
             source,
         )
     if any(not c.isprintable() for c in path.name) or "\\" in path.name or ".." in path.name:
-        return InputFileError(
-            path,
-            [
-                RowProblem(
-                    None,
-                    None,
-                    f"file name {path.name!r} holds path marks ('..', '\\') or control characters; rename it to a plain name and send it again",
-                )
-            ],
-            source,
+        problem = (
+            f"file name {path.name!r} holds path marks ('..', '\\') or control characters; rename it to a plain name and send it again"
         )
+        return InputFileError(path, [RowProblem(None, None, problem)], source)
     return None
 
 
-def ingest_files(
-    settings: Settings,
-    report: IngestReport,
-    progress: Reporter,
-    *,
-    source: str,
-    entity: str,
-    label: str,
-    suffixes: tuple[str, ...],
-    read: Callable[[Path], pd.DataFrame | landing.StagedRows],
-    accept: Callable[[Path], bool] | None = None,
-) -> None:
-    """Land every new inbox file of one source. ``read`` parses and validates one file and returns
-    the rows to land (or a Parquet file it already wrote), or raises InputFileError; a file landed
-    before (same SHA-256) is skipped, a rejected one is quarantined with its reason. ``accept``
-    picks the files of one entity when a source folder holds several."""
-    files = [p for p in inbox_files(settings.inbox, source, suffixes) if accept is None or accept(p)]
-    progress(f"ingest: {len(files)} {label} file(s) in {settings.inbox / source}")
+def unclaimed(path: Path, source: str, declared: list[Entity]) -> InputFileError | None:
+    """A file of a source folder that no entity of the source takes although its type is accepted
+    (a folder with several entities tells them apart by the start of the file name)."""
+    name = path.name.lower()
+    if not any(name.endswith(e.suffixes) for e in declared) or any(e.takes(path) for e in declared):
+        return None
+    starts = [p for e in declared for p in e.prefixes]
+    problem = f"the file name must start with {', '.join(starts[:-1])} or {starts[-1]}, so Kinerja knows which export it is"
+    return InputFileError(path, [RowProblem(None, None, problem)], source)
+
+
+def ingest(settings: Settings, progress: Reporter = silent, sources: list[str] | None = None) -> IngestReport:
+    """Land every new inbox file of every declared entity (or of the given ``sources``), in the
+    registry's order. A rejected file is quarantined and listed in the report; the caller decides
+    (:func:`kinerja.pipeline.run`): what landed is published, the run then fails."""
+    report = IngestReport()
+    ctx = Context(settings, progress)
+    try:
+        for source, declared in registry.sources().items():
+            if sources is not None and source not in sources:
+                continue
+            entries = folder_entries(settings.inbox, source)
+            for path in entries:
+                refused = unsafe_entry(path, source) or unclaimed(path, source, declared)
+                if refused is not None:
+                    sha = "" if path.is_symlink() else landing.sha256_of(path)
+                    reject(settings, report, progress, refused, path, source, sha)
+            safe = [p for p in entries if unsafe_entry(p, source) is None]
+            for entity in declared:
+                _land_entity(settings, report, progress, ctx, entity, [p for p in safe if entity.takes(p)])
+    finally:
+        ctx.close()
+    return report
+
+
+def _land_entity(settings: Settings, report: IngestReport, progress: Reporter, ctx: Context, entity: Entity, files: list[Path]) -> None:
+    progress(f"ingest: {len(files)} {entity.label} file(s) in {settings.inbox / entity.source}")
     for path in files:
-        refused = unsafe_entry(path, source)
-        if refused is not None:
-            reject(settings, report, progress, refused, path, source, "")
-            continue
         sha = landing.sha256_of(path, settings.state_dir / "inbox-sha256.json")
-        if landing.find_landed(settings.landing_dir, source, entity, sha):
+        if landing.find_landed(settings.landing_dir, entity.source, entity.entity, sha):
             report.unchanged.append(path)
             progress(f"ingest: {path.name} unchanged since it was landed (sha256 {sha[:12]}), skipped")
             continue
+        stamp = landing.Stamp.now(entity.source, sha)
+        ctx.begin(stamp)
         try:
-            with quality.batch(settings, source, entity, path, progress):
-                try:
-                    rows = read(path)
-                except csv.Error as exc:  # e.g. a field of megabytes: a damaged export, not a bug
-                    raise InputFileError(path, [RowProblem(None, None, f"not a readable CSV export ({exc})")], source) from None
+            with quality.batch(settings, entity.source, entity.entity, path, progress):
+                rows = read_and_validate(entity, path, ctx, progress)
         except InputFileError as exc:
-            reject(settings, report, progress, exc, path, source, sha)
+            reject(settings, report, progress, exc, path, entity.source, sha)
             continue
-        batch = landing.land(settings.landing_dir, source, entity, path, sha, rows)
+        batch = landing.land(settings.landing_dir, entity.source, entity.entity, path, sha, rows, stamp)
+        ctx.landed(entity)
         report.landed.append(batch)
         progress(f"ingest: {path.name} landed as batch {batch.batch_id} ({batch.row_count} rows)")
+
+
+def read_and_validate(entity: Entity, path: Path, ctx: Context, progress: Reporter = silent):
+    """Parse one file with the entity's reader and validate a parsed frame with its suite; the
+    rows to land: only the declared columns (a reader may add columns its suite checks)."""
+    try:
+        rows = entity.read(path, ctx)
+    except csv.Error as exc:  # e.g. a field of megabytes: a damaged export, not a bug
+        raise InputFileError(path, [RowProblem(None, None, f"not a readable CSV export ({exc})")], entity.source) from None
+    if isinstance(rows, StagedRows):
+        return rows
+    if entity.suite:
+        progress(f"ingest: validating {path.name} ({len(rows)} rows) with Great Expectations suite {entity.suite}")
+        parameters = entity.suite_parameters(ctx) if entity.suite_parameters else {}
+        quality.validate_frame(entity.suite, rows, parameters, path, entity.source)
+    return rows[["baris", *(name for name, _ in entity.columns if name in rows.columns)]]
 
 
 def reject(settings: Settings, report: IngestReport, progress: Reporter, exc: InputFileError, path: Path, source: str, sha: str) -> None:
@@ -124,32 +250,6 @@ def reject(settings: Settings, report: IngestReport, progress: Reporter, exc: In
     exc.quarantined = landing.quarantine(settings.quarantine_dir, path, str(exc), source, sha).parent
     report.rejected.append(exc)
     progress(f"ingest: {path.name} REJECTED, copy and reason kept in {exc.quarantined}")
-
-
-def ingest_emonev(settings: Settings, report: IngestReport, progress: Reporter = silent) -> None:
-    codes: list[str] = []
-
-    def read(path: Path) -> pd.DataFrame:
-        parsed = emonev.parse(path)
-        codes[:] = codes or quality.catalogue_codes()
-        progress(f"ingest: validating {path.name} ({len(parsed.rows)} rows) with Great Expectations suite emonev__realisasi")
-        quality.validate_frame("emonev__realisasi", parsed.rows, {"kode_katalog": codes}, path, emonev.SOURCE)
-        return parsed.rows
-
-    ingest_files(settings, report, progress, source=emonev.SOURCE, entity=emonev.ENTITY, label="E-Monev", suffixes=(".csv",), read=read)
-
-
-def ingest(settings: Settings, progress: Reporter = silent) -> IngestReport:
-    """Land every new inbox file. A rejected file is quarantined and listed in the report; the
-    caller decides (:func:`kinerja.pipeline.run`): what landed is published, the run then fails."""
-    from kinerja import bps, jakpreneur, sipd
-
-    report = IngestReport()
-    ingest_emonev(settings, report, progress)
-    bps.ingest_files(settings, report, progress)
-    sipd.ingest_files(settings, report, progress)
-    jakpreneur.ingest_files(settings, report, progress)
-    return report
 
 
 def rejection_error(settings: Settings, rejected: list[dict[str, str]], published: bool) -> PipelineError:
@@ -165,3 +265,8 @@ def rejection_error(settings: Settings, rejected: list[dict[str, str]], publishe
         f"{len(rejected)} input file(s) rejected; {effect} "
         f"Fix the file(s) and run again (copies and reasons are in {settings.quarantine_dir}).\n\n{details}"
     )
+
+
+def merge_reports(reports: list[dict]) -> dict:
+    """One ingest report (:meth:`IngestReport.as_dict`) from the reports of per-source ingests."""
+    return {key: [item for report in reports for item in report.get(key, [])] for key in ("landed", "unchanged", "rejected")}

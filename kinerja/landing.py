@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ingestion.registry import StagedRows
+
 
 @dataclass(frozen=True)
 class Batch:
@@ -100,20 +102,12 @@ class Stamp:
         return cls(moment, f"{source}-{moment.strftime('%Y%m%dT%H%M%S%fZ')}-{sha256[:12]}", moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
 
 
-@dataclass(frozen=True)
-class StagedRows:
-    """Rows already written to a Parquet file (with batch_id and landed_at of ``stamp``) by a reader
-    that works in DuckDB instead of pandas; landing moves the file into the batch."""
-
-    path: Path
-    row_count: int
-    stamp: Stamp
-    note: str = ""
-
-
-def land(landing_dir: Path, source: str, entity: str, original: Path, sha256: str, rows: pd.DataFrame | StagedRows) -> Batch:
-    """Store the original and its typed rows as a new immutable batch."""
-    stamp = rows.stamp if isinstance(rows, StagedRows) else Stamp.now(source, sha256)
+def land(
+    landing_dir: Path, source: str, entity: str, original: Path, sha256: str, rows: pd.DataFrame | StagedRows, stamp: Stamp | None = None
+) -> Batch:
+    """Store the original and its typed rows as a new immutable batch (``rows`` a frame, or a
+    Parquet file a reader staged with the batch id and landing time of ``stamp``)."""
+    stamp = stamp or Stamp.now(source, sha256)
     now, landed_at = stamp.moment, stamp.landed_at
     partition = _entity_dir(landing_dir, source, entity) / f"landed_at={now.strftime('%Y%m%dT%H%M%S%fZ')}"
     final = partition / sha256

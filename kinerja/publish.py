@@ -9,57 +9,35 @@ that bundle an older DuckDB that cannot read this file format.
 from __future__ import annotations
 
 import os
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from ingestion.csvtable import sql_literal
-from kinerja import status
+from kinerja import dbt, files, status
 from kinerja.config import Settings
 from kinerja.progress import Reporter, silent
 
-PUBLIC_MARTS = (
-    "capaian_indikator",
-    "ringkasan_capaian",
-    "outlook_sasaran_strategis",
-    "perbandingan_nasional",
-    "serapan_anggaran",
-    "omzet_umkm_triwulan",
-    "umkm_naik_kelas",
-    "eorder_pemerataan",
-    "rekonsiliasi_lkip",
-)
+
+def public_marts(settings: Settings) -> list[str]:
+    """The public marts of the last build (dbt's manifest: contract-enforced models in ``marts``)."""
+    return dbt.public_marts(settings.state_dir / "dbt" / "target")
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def export_parquet(db_path: Path, target_dir: Path) -> list[Path]:
-    staging = target_dir.with_name(f".{target_dir.name}-new")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+def export_parquet(db_path: Path, target_dir: Path, marts: list[str]) -> list[Path]:
+    """Parquet copies of the public marts and the change log, written aside and swapped in."""
+    staging = files.fresh_dir(target_dir)
     con = duckdb.connect(str(db_path), read_only=True)
     written = []
     try:
-        for mart in (*PUBLIC_MARTS, CHANGE_LOG):
+        for mart in (*marts, CHANGE_LOG):
             out = staging / f"{mart}.parquet"
             con.execute(f"copy (select * from marts.{mart}) to {sql_literal(out)} (format parquet)")
             written.append(target_dir / out.name)
     finally:
         con.close()
-    old = target_dir.with_name(f".{target_dir.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target_dir.exists():
-        os.rename(target_dir, old)
-    os.rename(staging, target_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    files.swap_dir(staging, target_dir)
     return written
 
 
@@ -232,9 +210,9 @@ def publish(settings: Settings, build_file: Path, progress: Reporter = silent, r
     if wal.exists():
         raise RuntimeError(f"build file {build_file} still has a write-ahead log; it was not closed cleanly")
     os.replace(build_file, settings.serving_db)
-    _fsync_dir(settings.warehouse_dir)
+    files.fsync_dir(settings.warehouse_dir)
     progress(f"publish: {settings.serving_db} replaced atomically")
     status.write(settings, run_id, rejected)  # after the rename: a killed publish leaves the old status
-    exports = export_parquet(settings.serving_db, settings.exports_dir)
+    exports = export_parquet(settings.serving_db, settings.exports_dir, public_marts(settings))
     progress(f"publish: {len(exports)} Parquet export(s) in {settings.exports_dir}")
     return settings.serving_db

@@ -20,7 +20,6 @@ import csv
 import json
 import logging
 import os
-import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from kinerja import files
 from kinerja.config import DBT_PROJECT_DIR, SUITES_DIR, Settings
 from kinerja.errors import InputFileError, PipelineError, RowProblem
 from kinerja.progress import Reporter, silent
@@ -47,8 +47,14 @@ def catalogue_codes() -> list[str]:
         return [row["indikator_kode"] for row in csv.DictReader(fh)]
 
 
+def suite_path(name: str) -> Path:
+    """``expectations/suites/<name>.json``, or ``name`` itself when it is the path of a suite file
+    (a source declared outside the repository, e.g. in a test)."""
+    return Path(name) if name.endswith(".json") else SUITES_DIR / f"{name}.json"
+
+
 def load_suite_spec(name: str) -> dict[str, Any]:
-    return json.loads((SUITES_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    return json.loads(suite_path(name).read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,11 @@ class BatchInfo:
 
 
 _BATCH: contextvars.ContextVar[BatchInfo | None] = contextvars.ContextVar("kinerja_batch", default=None)
+
+
+def current_batch() -> BatchInfo | None:
+    """The batch being validated in this context, if any."""
+    return _BATCH.get()
 
 
 @contextmanager
@@ -180,7 +191,7 @@ def _judge(result, index_column: str | None) -> Outcome:
         if not found:
             observed = details.get("unexpected_count", details.get("observed_value"))
             problems.append(RowProblem(None, column, f"{message} (found {observed})" if observed is not None else message))
-    problems.sort(key=lambda p: (p.baris or 0, p.kolom or ""))
+    problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     return Outcome(result.suite_name, len(result.results), problems, warnings, bad_keys)
 
 
@@ -230,7 +241,7 @@ def validate_frame(suite_name: str, frame: pd.DataFrame, parameters: dict[str, A
         )
     finally:
         ctx.data_sources.delete(datasource.name)  # the datasource holds the frame otherwise
-    _record(result, suite_name, f"ingest {source_file.name}", source_file.name, info.settings if info else None)
+    _record(result, result.suite_name, f"ingest {source_file.name}", source_file.name, info.settings if info else None)
     outcome = _judge(result, "baris")
     _report(info, suite_name, outcome)
     if outcome.problems:
@@ -267,7 +278,7 @@ def validate_sql(
     else:  # large tables: pass or fail only (SUMMARY adds a sample query, a full scan, per expectation)
         result_format = {"result_format": "BOOLEAN_ONLY"}
     result = gx_batch.validate(checks, expectation_parameters=parameters, result_format=result_format)
-    _record(result, suite_name, label, label, settings)
+    _record(result, result.suite_name, label, label, settings)
     outcome = _judge(result, key_column if complete else None)
     if outcome.problems and not complete:  # which rows: again, with their keys (error path only)
         gx = _gx()
@@ -298,11 +309,11 @@ def audit_marts(settings: Settings, build_file: Path, run_id: str, progress: Rep
     """Validate every public mart of a finished build (suites ``marts__<mart>``) inside DuckDB.
     A critical failure stops the publish (the serving warehouse stays as it was); warnings (e.g.
     the plausibility of realisasi against target) are reported and returned."""
-    from kinerja import gx_duckdb
-    from kinerja.publish import PUBLIC_MARTS
+    from kinerja import dbt, gx_duckdb
 
-    names = sorted(p.stem for p in SUITES_DIR.glob(f"{MART_SUITE_PREFIX}*.json"))
-    unaudited = sorted(set(PUBLIC_MARTS) - {n.removeprefix(MART_SUITE_PREFIX) for n in names})
+    marts = dbt.public_marts(settings.state_dir / "dbt" / "target")
+    names = [f"{MART_SUITE_PREFIX}{m}" for m in marts]
+    unaudited = [m for m, n in zip(marts, names, strict=True) if not (SUITES_DIR / f"{n}.json").exists()]
     if unaudited:  # a public mart without a suite would be published unchecked
         raise PipelineError(f"public mart(s) {', '.join(unaudited)} have no suite in {SUITES_DIR} (marts__<mart>.json); add one")
     progress(f"audit: validating {len(names)} mart(s) of the build with Great Expectations (inside DuckDB)")
@@ -323,7 +334,7 @@ def audit_marts(settings: Settings, build_file: Path, run_id: str, progress: Rep
                 settings=settings,
                 complete=True,
             )
-            failures += [f"marts.{mart}" + (f", column '{p.kolom}'" if p.kolom else "") + f": {p.masalah}" for p in outcome.problems]
+            failures += [f"marts.{mart}" + (f", column '{p.column}'" if p.column else "") + f": {p.problem}" for p in outcome.problems]
             warnings += [f"marts.{mart}: {w}" for w in outcome.warnings]
     finally:
         gx_duckdb.release(datasource)
@@ -352,8 +363,7 @@ def publish_data_docs(settings: Settings, run_id: str, progress: Reporter = sile
     cutoff = datetime.now(UTC) - timedelta(days=RESULTS_KEPT_DAYS)
     ctx = context()
     target = settings.warehouse_dir / "data_docs"
-    staging = settings.warehouse_dir / ".data_docs-new"
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = files.fresh_dir(target)
     site = f"kinerja-{run_id}"
     ctx.add_data_docs_site(
         site,
@@ -376,11 +386,6 @@ def publish_data_docs(settings: Settings, run_id: str, progress: Reporter = sile
         ctx.build_data_docs(site_names=[site])
     finally:
         ctx.delete_data_docs_site(site)
-    old = settings.warehouse_dir / ".data_docs-old"
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.rename(target, old)
-    os.rename(staging, target)
-    shutil.rmtree(old, ignore_errors=True)
+    files.swap_dir(staging, target)
     progress(f"data docs: {kept} validation result(s) in {target / 'index.html'}")
     return target

@@ -16,18 +16,11 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion import registry
 from ingestion.csvtable import sql_literal
 from kinerja import landing
 from kinerja.config import Settings
 
-# source -> entities in the landing zone (the order the summary lists them)
-SOURCES: dict[str, tuple[str, ...]] = {
-    "emonev": ("realisasi",),
-    "bps": ("pdrb",),
-    "sipd": ("anggaran",),
-    "jakpreneur": ("umkm", "penilaian", "transaksi"),
-    "eorder": ("pesanan",),
-}
 VIEW = "status_sumber"
 COLUMNS = """
     sumber varchar, status varchar, batch_terakhir varchar, diterima_terakhir_pada timestamp,
@@ -47,8 +40,8 @@ def write(settings: Settings, run_id: str, rejected: list[dict[str, str]] | None
         rejected = stale(settings)
     checked = datetime.now(UTC).replace(tzinfo=None)
     rows = []
-    for source, entities in SOURCES.items():
-        batches = [b for e in entities for b in landing.landed_batches(settings.landing_dir, source, e)]
+    for source, entities in registry.sources().items():  # every declared source, with or without batches
+        batches = [b for e in entities for b in landing.landed_batches(settings.landing_dir, source, e.entity)]
         last = max(batches, key=lambda b: b.landed_at, default=None)
         bad = [r for r in rejected if r["sumber"] == source]
         rows.append(

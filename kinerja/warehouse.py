@@ -3,101 +3,25 @@
 The build never touches the serving file: it writes ``state/build/kinerja-<run_id>.duckdb``,
 which :mod:`kinerja.publish` moves into place only after every dbt model and test passed.
 Raw tables are rebuilt from the landing zone on every run, so a run is idempotent and a killed
-run leaves nothing behind but a stale build file (removed by the next run).
+run leaves nothing behind but a stale build file (removed by the next run). Which raw tables
+there are, and their typed columns, comes from the source registry (:mod:`ingestion.registry`).
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from ingestion import bps as bps_source
-from ingestion import emonev, eorder, jakpreneur
-from ingestion import sipd as sipd_source
+from ingestion import registry
 from ingestion.csvtable import sql_literal
-from kinerja import landing
-from kinerja.config import DBT_PROJECT_DIR, Settings
+from kinerja import dbt, landing
+from kinerja.config import Settings
 from kinerja.errors import PipelineError
 from kinerja.progress import Reporter, silent
-
-# raw.* tables: name -> (source, entity, columns). Each is rebuilt from the landed rows.parquet of
-# its source, every column cast to its type (money and figures exact DECIMAL).
-_BATCH = ["batch_id varchar", "landed_at timestamp", "baris integer"]
-RAW_TABLES: dict[str, tuple[str, str, list[str]]] = {
-    "raw.emonev__realisasi": (
-        emonev.SOURCE,
-        emonev.ENTITY,
-        [*_BATCH, "tahun integer", "periode varchar", "indikator_kode varchar", "realisasi decimal(38, 6)", "keterangan varchar"],
-    ),
-    "raw.bps__pdrb": (
-        bps_source.SOURCE,
-        bps_source.ENTITY,
-        [
-            *_BATCH, "domain varchar", "var_id integer", "harga varchar", "vervar_kode varchar", "uraian varchar", "seri varchar",
-            "tahun integer", "periode varchar", "nilai decimal(38, 6)", "catatan varchar", "status_angka varchar",
-        ],
-    ),
-    "raw.sipd__anggaran": (
-        sipd_source.SOURCE,
-        sipd_source.ENTITY,
-        [
-            *_BATCH, "lembar varchar", "tahun integer", "unit_kode varchar", "unit_nama varchar", "program_kode varchar",
-            "kegiatan_kode varchar", "sub_kegiatan_kode varchar", "akun_kode varchar", "jenis_belanja_kode varchar", "uraian varchar",
-            "pagu_apbd decimal(20, 2)", "pagu_pergeseran decimal(20, 2)", "pagu_apbdp decimal(20, 2)", "realisasi decimal(20, 2)",
-            "tanggal_data date",
-        ],
-    ),
-    "raw.jakpreneur__umkm": (
-        jakpreneur.SOURCE,
-        "umkm",
-        [
-            *_BATCH, "umkm_id varchar", "nama_usaha varchar", "tanggal_daftar date", "wilayah varchar", "status_binaan varchar",
-            "perangkat_daerah_pembina varchar", "diperbarui_pada timestamp",
-        ],
-    ),
-    "raw.jakpreneur__penilaian": (
-        jakpreneur.SOURCE,
-        "penilaian",
-        [
-            *_BATCH, "penilaian_id varchar", "umkm_id varchar", "tanggal_penilaian date", "omzet_tahunan decimal(18, 2)",
-            "aset decimal(18, 2)", "tenaga_kerja integer", "nilai_invoice_ekspor_usd decimal(18, 2)",
-        ],
-    ),
-    "raw.eorder__pesanan": (
-        eorder.SOURCE,
-        eorder.ENTITY,
-        [
-            *_BATCH, "nomor_pesanan varchar", "tanggal_pesanan date", "perangkat_daerah_pemesan varchar", "umkm_id varchar",
-            "nilai_pesanan decimal(18, 2)", "status varchar", "diperbarui_pada timestamp",
-        ],
-    ),
-}  # fmt: skip
-
-# raw.* views over the landed Parquet files, for tables too large to copy into every build:
-# transactions stay in the landing zone and the incremental models read only new batches.
-RAW_VIEWS: dict[str, tuple[str, str, list[str]]] = {
-    "raw.jakpreneur__transaksi": (
-        jakpreneur.SOURCE,
-        "transaksi",
-        [
-            "batch_id varchar", "landed_at varchar", "transaksi_id varchar", "umkm_id varchar", "waktu timestamp", "kanal varchar",
-            "jenis varchar", "nominal decimal(18, 2)", "transaksi_asal_id varchar",
-        ],
-    ),
-}  # fmt: skip
-
-# Incremental dbt models whose table is carried from the serving warehouse into the next build,
-# so that build only adds the batches landed since (``--full-refresh`` or an as-of rebuild
-# recomputes them from every batch).
-INCREMENTAL_MODELS = ("intermediate.int_jakpreneur__omzet_umkm_triwulan",)
 
 
 def new_run_id() -> str:
@@ -139,33 +63,33 @@ def _batches(settings: Settings, source: str, entity: str, as_of: str | None, on
 
 
 def load_raw(db_path: Path, settings: Settings, as_of: str | None = None, only: set[str] | None = None) -> dict[str, int]:
-    """Create raw.* in the build file from every landed batch (or those landed up to ``as_of``,
-    or exactly the batches in ``only``)."""
+    """Create ``raw.<source>__<entity>`` for every declared entity in the build file from every
+    landed batch (or those landed up to ``as_of``, or exactly the batches in ``only``), each column
+    cast to its declared type (money and figures exact DECIMAL). A ``raw = "view"`` entity is a view
+    over its landed Parquet files instead (too large to copy into every build)."""
     batches: list[landing.Batch] = []
+    counts: dict[str, int] = {}
     con = duckdb.connect(str(db_path))
     try:
         con.execute("create schema if not exists raw")
-        for table, (source, entity, columns) in RAW_TABLES.items():
-            con.execute(f"create or replace table {table} ({', '.join(columns)})")
-            landed = _batches(settings, source, entity, as_of, only)
+        for entity in registry.entities():
+            columns = entity.all_columns()
+            landed = _batches(settings, entity.source, entity.entity, as_of, only)
             batches += landed
+            files = "[" + ", ".join(sql_literal(b.rows_path(settings.landing_dir)) for b in landed) + "]"
+            typed = ", ".join(f'cast("{name}" as {kind}) as "{name}"' for name, kind in columns)
+            if entity.raw == "view":
+                empty = "(select " + ", ".join(f'null as "{name}"' for name, _ in columns) + ") where false"
+                source_sql = f"read_parquet({files})" if landed else empty
+                con.execute(f"create or replace view {entity.table} as select {typed} from {source_sql}")
+                counts[entity.table] = sum(b.row_count for b in landed)
+                continue
+            con.execute(f"create or replace table {entity.table} ({', '.join(f'{n} {k}' for n, k in columns)})")
             if landed:
-                select = ", ".join(f"cast({c.split(' ', 1)[0]} as {c.split(' ', 1)[1]})" for c in columns)
                 con.execute(
-                    f"insert into {table} select {select} from read_parquet(?, union_by_name = true, hive_partitioning = false)",
-                    [[str(b.rows_path(settings.landing_dir)) for b in landed]],
+                    f"insert into {entity.table} select {typed} from read_parquet({files}, union_by_name = true, hive_partitioning = false)"
                 )
-        for view, (source, entity, columns) in RAW_VIEWS.items():
-            landed = _batches(settings, source, entity, as_of, only)
-            batches += landed
-            select = ", ".join(f"cast({c.split(' ', 1)[0]} as {c.split(' ', 1)[1]}) as {c.split(' ', 1)[0]}" for c in columns)
-            files = ", ".join(sql_literal(b.rows_path(settings.landing_dir)) for b in landed)
-            if landed:
-                con.execute(f"create or replace view {view} as select {select} from read_parquet([{files}])")
-            else:
-                con.execute(
-                    f"create or replace view {view} as select {select} from (select {', '.join('null as ' + c.split(' ', 1)[0] for c in columns)}) where false"
-                )
+            counts[entity.table] = con.execute(f"select count(*) from {entity.table}").fetchone()[0]
         con.execute(
             "create or replace table raw.pipeline__batch (batch_id varchar, source varchar, entity varchar, "
             "original_name varchar, sha256 varchar, landed_at varchar, row_count bigint)"
@@ -174,8 +98,6 @@ def load_raw(db_path: Path, settings: Settings, as_of: str | None = None, only: 
             "insert into raw.pipeline__batch values (?, ?, ?, ?, ?, ?, ?)",
             [(b.batch_id, b.source, b.entity, b.original_name, b.sha256, b.landed_at, b.row_count) for b in batches],
         )
-        counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in RAW_TABLES}
-        counts.update({v: sum(b.row_count for b in batches if (b.source, b.entity) == RAW_VIEWS[v][:2]) for v in RAW_VIEWS})
     finally:
         con.close()
     return counts
@@ -189,67 +111,22 @@ def _dbt_vars() -> dict[str, str]:
     return {"bps_domain_daerah": roles.get("DAERAH", "3100"), "bps_domain_nasional": roles.get("NASIONAL", "0000")}
 
 
-_PROGRESS = re.compile(r"\b(\d+) of (\d+) (OK|PASS|ERROR|FAIL|WARN|SKIP)")
-
-
 def run_dbt(db_path: Path, settings: Settings, progress: Reporter = silent, command: tuple[str, ...] = ("build",)) -> None:
-    """Run dbt in a subprocess (dbt-duckdb keeps the file open in-process otherwise)."""
-    dbt_dir = settings.state_dir / "dbt"
-    env = dict(os.environ)
-    env.update(
-        KINERJA_DUCKDB_PATH=str(db_path),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="False",
-        DBT_NO_VERSION_CHECK="True",
-        DBT_USE_COLORS="False",
-    )
-    cmd = [
-        str(Path(sys.executable).with_name("dbt")),
-        *command,
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target-path",
-        str(dbt_dir / "target"),
-        "--log-path",
-        str(dbt_dir / "logs"),
-        "--vars",
-        json.dumps(_dbt_vars()),
-    ]
-    started = time.monotonic()
-    lines: list[str] = []
-    shown = -1
-    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=DBT_PROJECT_DIR) as proc:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line.rstrip())
-            match = _PROGRESS.search(line)
-            if match:
-                done, total, state = int(match.group(1)), int(match.group(2)), match.group(3)
-                step = max(total // 4, 1)
-                if state in ("ERROR", "FAIL") or done == total or done // step > shown:
-                    shown = done // step
-                    progress(f"dbt {command[0]}: {done}/{total} nodes ({state.lower()} {line.split(state, 1)[-1].strip()[:70]})")
-        code = proc.wait()
-    if code != 0:
-        failures = [line for line in lines if re.search(r"(ERROR|FAIL|Failure|Error|Compilation|Database Error|Runtime)", line)]
-        tail = "\n".join(failures[-25:] or lines[-25:])
-        raise PipelineError(
-            f"dbt {' '.join(command)} failed after {time.monotonic() - started:.0f} s; the serving warehouse was not changed.\n{tail}\nFull log: {dbt_dir / 'logs' / 'dbt.log'}"
-        )
-    progress(f"dbt {command[0]}: done in {time.monotonic() - started:.1f} s")
+    """dbt (``build`` by default) on a build file, in a subprocess (:func:`kinerja.dbt.run`)."""
+    dbt.run(command, db_path, settings.state_dir, progress, _dbt_vars())
 
 
-def carry_incremental_state(build_file: Path, serving: Path) -> list[str]:
-    """Copy the tables of the incremental models from the serving warehouse into a new build file;
-    returns the models carried (none for a first build)."""
+def carry_incremental_state(build_file: Path, settings: Settings) -> list[str]:
+    """Copy the tables of the incremental models (from dbt's manifest) from the serving warehouse
+    into a new build file; returns the models carried (none for a first build)."""
+    serving = settings.serving_db
     if not serving.exists():
         return []
     carried = []
     con = duckdb.connect(str(build_file))
     try:
         con.execute(f"attach {sql_literal(serving)} as lama (read_only)")
-        for model in INCREMENTAL_MODELS:
+        for model in dbt.incremental_models(settings.state_dir / "dbt" / "target"):
             schema, table = model.split(".")
             found = con.execute(
                 "select count(*) from duckdb_tables() where database_name = 'lama' and schema_name = ? and table_name = ?", [schema, table]
@@ -291,7 +168,7 @@ def build(
     counts = load_raw(path, settings, as_of, only)
     progress("build: raw loaded from the landing zone (" + ", ".join(f"{k} {v} rows" for k, v in counts.items()) + ")")
     incremental = as_of is None and only is None and not full_refresh
-    carried = carry_incremental_state(path, settings.serving_db) if incremental else []
+    carried = carry_incremental_state(path, settings) if incremental else []
     if carried:
         progress(f"build: incremental state of {', '.join(carried)} carried from {settings.serving_db}")
     command = ("build",) if incremental else ("build", "--full-refresh")

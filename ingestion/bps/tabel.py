@@ -27,12 +27,11 @@ import io
 import re
 from pathlib import Path
 
-import pandas as pd
-
 from ingestion.bps.answer import COLUMNS, harga_of_label, parse_value, periode_of, status_angka_of
 from ingestion.bps.config import BpsConfig
+from ingestion.csvtable import delimiter_of, read_text
+from ingestion.errors import InputFileError, RowProblem
 from ingestion.numbers import parse_angka
-from kinerja.errors import InputFileError, RowProblem
 
 SOURCE = "bps"
 MAX_BYTES = 20 * 1024 * 1024
@@ -42,20 +41,6 @@ _NOTE = re.compile(r"^\s*(sumber|source|catatan|keterangan|note|\*)", re.IGNOREC
 
 def _fail(path: Path, message: str, baris: int | None = None, kolom: str | None = None) -> InputFileError:
     return InputFileError(path, [RowProblem(baris, kolom, message)], SOURCE)
-
-
-def _decode(path: Path) -> str:
-    data = path.read_bytes()
-    if not data.strip():
-        raise _fail(path, "the file is empty; expected a BPS table saved as CSV")
-    if len(data) > MAX_BYTES:
-        raise _fail(path, f"the file is {len(data)} bytes; a BPS table is expected under {MAX_BYTES} bytes")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _fail(path, "cannot be decoded as UTF-8 or Windows-1252 text")
 
 
 def _domain(path: Path, title: str, config: BpsConfig) -> str:
@@ -81,12 +66,12 @@ def _numeric(text: str) -> tuple:
     return parse_angka(text), None
 
 
-def parse(path: Path, config: BpsConfig) -> pd.DataFrame:
-    """Typed rows of one saved table; raise InputFileError naming every bad row."""
-    text = _decode(path)
-    lines = text.splitlines()
-    sample = "\n".join(lines[:10])
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+def parse(path: Path, config: BpsConfig):
+    """Typed rows (a pandas DataFrame) of one saved table; raise InputFileError naming every bad row."""
+    import pandas as pd
+
+    text, _ = read_text(path, SOURCE, MAX_BYTES, "a BPS table")
+    delimiter = delimiter_of("\n".join(text.splitlines()[:10]))
     table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
     # The year row is the first row with at least one year cell after the first column.

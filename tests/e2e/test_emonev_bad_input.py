@@ -6,8 +6,7 @@ import pytest
 
 from kinerja import pipeline
 from kinerja.errors import PipelineError
-
-from .conftest import file_sha256
+from tests.conftest import file_sha256
 
 HEADER = "tahun,periode,indikator_kode,realisasi,keterangan\n"
 

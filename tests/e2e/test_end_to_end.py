@@ -6,9 +6,8 @@ import duckdb
 import pytest
 
 from kinerja import pipeline
-from kinerja.publish import PUBLIC_MARTS as MARTS
-
-from .conftest import file_sha256
+from kinerja.dbt import public_marts
+from tests.conftest import file_sha256
 
 
 def query(settings, sql, params=None):
@@ -180,7 +179,7 @@ def test_every_published_figure_matches_or_is_explained(published):
 
 def test_rerun_on_the_same_inbox_is_a_no_op_with_identical_marts(published, home_copy):
     settings = home_copy
-    before = {m: query(settings, f"select * from marts.{m} order by all") for m in MARTS}
+    before = {m: query(settings, f"select * from marts.{m} order by all") for m in public_marts()}
     batches_before = sorted(str(p.parent.relative_to(settings.landing_dir)) for p in settings.landing_dir.rglob("batch.json"))
     # two E-Monev files, twelve BPS answers, two SIPD exports, Jakpreneur: registry, assessments and
     # 25 transaction files (one of them overlapping: landed with no new rows), two e-Order exports
@@ -189,7 +188,7 @@ def test_rerun_on_the_same_inbox_is_a_no_op_with_identical_marts(published, home
     result = pipeline.run(settings)
     assert result.landed == [] and result.unchanged == 45
     assert file_sha256(settings.serving_db) != serving_before  # a new build was published ...
-    assert {m: query(settings, f"select * from marts.{m} order by all") for m in MARTS} == before  # ... with identical marts
+    assert {m: query(settings, f"select * from marts.{m} order by all") for m in public_marts()} == before  # ... with identical marts
     assert sorted(str(p.parent.relative_to(settings.landing_dir)) for p in settings.landing_dir.rglob("batch.json")) == batches_before
     assert (settings.exports_dir / "capaian_indikator.parquet").exists()
 

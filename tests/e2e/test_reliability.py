@@ -15,8 +15,7 @@ import duckdb
 
 from kinerja import pipeline
 from kinerja.config import PROJECT_ROOT
-
-from .test_quality_gates import EMONEV_HEADER, marts_hash
+from tests.e2e.test_quality_gates import EMONEV_HEADER, marts_hash
 
 KINERJA = Path(sys.executable).with_name("kinerja")
 

@@ -12,8 +12,7 @@ from openpyxl import Workbook
 
 from kinerja import pipeline
 from kinerja.errors import PipelineError
-
-from .conftest import file_sha256
+from tests.conftest import file_sha256
 
 HEADER = ["Kode Unit", "Nama Unit", "Kode Program", "Kode Kegiatan", "Kode Sub Kegiatan", "Kode Akun", "Uraian"]
 DINAS = ("3.31.3.30.2.17.01.0000", "Dinas Perindustrian, Perdagangan, Koperasi, Usaha Kecil dan Menengah")

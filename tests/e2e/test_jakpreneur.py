@@ -11,11 +11,10 @@ import duckdb
 import pytest
 
 from kinerja import pipeline, warehouse
+from kinerja.dbt import public_marts
 from kinerja.errors import PipelineError
-from kinerja.publish import PUBLIC_MARTS
-
-from .conftest import file_sha256
-from .test_end_to_end import query, ringkasan
+from tests.conftest import file_sha256
+from tests.e2e.test_end_to_end import query, ringkasan
 
 HEADER = "transaksi_id,umkm_id,waktu,kanal,jenis,nominal,transaksi_asal_id\n"
 
@@ -97,7 +96,7 @@ def test_overlap_is_a_no_op_a_refund_reduces_omzet_and_incremental_equals_full_r
     settings = home_copy
     folder = settings.inbox / "jakpreneur"
     before = _omzet(settings)
-    marts_before = {m: query(settings, f"select * from marts.{m} order by all") for m in PUBLIC_MARTS if m != "rekonsiliasi_lkip"}
+    marts_before = {m: query(settings, f"select * from marts.{m} order by all") for m in public_marts() if m != "rekonsiliasi_lkip"}
 
     # an export overlapping November and December, with rows repeated: nothing new
     november, december = _rows(folder / "transaksi_2024-11.csv"), _rows(folder / "transaksi_2024-12.csv")
@@ -260,26 +259,3 @@ def test_transaction_file_with_semicolons_windows_encoding_other_column_order_an
         "where umkm_id = 'JP0000002' and tahun = 2025",
     )
     assert rows == [(Decimal("0.00"), Decimal("25000.00"), 1, 1)]
-
-
-def test_a_windows_1252_byte_after_the_first_mebibyte_is_read_as_such(tmp_path):
-    """The encoding is guessed from the first MiB; a cp1252 byte further down makes DuckDB reject
-    the row as invalid UTF-8, and the file is read again in the Windows code page."""
-    from ingestion.jakpreneur import stage_transactions
-
-    rows = "".join(f" T{n:06d} ,JP0000002,2024-05-01 10:00:00,QRIS,PENJUALAN,1000,\n" for n in range(20_000))
-    export = tmp_path / "transaksi_2024-05-01.csv"
-    export.write_bytes((HEADER + rows).encode() + "TRX-\xe9,JP0000002,2024-05-01 11:00:00,QRIS,PENJUALAN,2500,\n".encode("cp1252"))
-    assert export.stat().st_size > 1 << 20
-    con = duckdb.connect()
-    con.execute("create temp table known_umkm as select 'JP0000002' as umkm_id")
-    staged = stage_transactions(con, export, tmp_path / "rows.parquet", batch_id="b", landed_at="l", landed_files=[])
-    assert staged.row_count == 20_001
-    ids = [
-        r[0]
-        for r in con.execute(f"select transaksi_id from read_parquet('{tmp_path / 'rows.parquet'}') order by 1 desc limit 1").fetchall()
-    ]
-    assert ids == ["TRX-é"]  # and the padded ids of the other rows were trimmed
-    assert con.execute(f"select count(*) from read_parquet('{tmp_path / 'rows.parquet'}') where transaksi_id = 'T000000'").fetchone() == (
-        1,
-    )

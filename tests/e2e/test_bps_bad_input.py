@@ -10,8 +10,7 @@ import pytest
 from kinerja import pipeline
 from kinerja.errors import PipelineError
 from tests.bps_server import RILIS_2025_02, SAMPLE_BPS
-
-from .conftest import file_sha256
+from tests.conftest import file_sha256
 
 CSV = (RILIS_2025_02 / "pdrb_3100_adhb_2023-2024.csv").read_text()
 ANSWER = json.loads((SAMPLE_BPS / "pdrb_3100_adhb_2023-2024.json").read_text())

@@ -1,0 +1,161 @@
+"""dbt as the pipeline uses it: run it in a subprocess, and read what it knows from its artifacts.
+
+dbt's ``manifest.json`` knows every model, its contract and its materialization, so the set of
+public marts (contract-enforced models in schema ``marts``) and the incremental models are read
+from it, never from a hand-kept list. ``run_results.json`` says what ran and what failed, with
+the node's name and message; progress comes from dbt's structured (JSON) log events.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from kinerja.config import DBT_PROJECT_DIR
+from kinerja.errors import PipelineError
+from kinerja.progress import Reporter, silent
+
+PROJECT_TARGET = DBT_PROJECT_DIR / "target"  # the project's own parse (git-ignored), for callers without a build
+_FAILED = ("error", "fail", "runtime error")
+
+
+def _env(db_path: Path | None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(DBT_SEND_ANONYMOUS_USAGE_STATS="False", DBT_NO_VERSION_CHECK="True", DBT_USE_COLORS="False")
+    if db_path is not None:
+        env["KINERJA_DUCKDB_PATH"] = str(db_path)
+    return env
+
+
+def command(args: tuple[str, ...], target_dir: Path, log_dir: Path, dbt_vars: dict | None = None) -> list[str]:
+    cmd = [
+        str(Path(sys.executable).with_name("dbt")),
+        *args,
+        "--project-dir", str(DBT_PROJECT_DIR),
+        "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target-path", str(target_dir),
+        "--log-path", str(log_dir),
+    ]  # fmt: skip
+    if dbt_vars:
+        cmd += ["--vars", json.dumps(dbt_vars)]
+    return cmd
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    unique_id: str
+    status: str
+    message: str
+
+    @property
+    def name(self) -> str:
+        """``model.kinerja.capaian_indikator`` -> ``capaian_indikator`` (tests keep their full name)."""
+        return self.unique_id.split(".", 2)[-1]
+
+
+def run_results(target_dir: Path) -> list[NodeResult]:
+    path = target_dir / "run_results.json"
+    if not path.exists():
+        return []
+    results = json.loads(path.read_text()).get("results", [])
+    return [NodeResult(r["unique_id"], str(r.get("status", "")), str(r.get("message") or "")) for r in results]
+
+
+def run(
+    args: tuple[str, ...],
+    db_path: Path | None,
+    state_dir: Path,
+    progress: Reporter = silent,
+    dbt_vars: dict | None = None,
+) -> list[NodeResult]:
+    """Run dbt in a subprocess (dbt-duckdb keeps the file open in-process otherwise), reporting
+    progress from its JSON log events; raise PipelineError naming each failed model or test (from
+    ``run_results.json``). Returns the node results."""
+    target_dir, log_dir = state_dir / "dbt" / "target", state_dir / "dbt" / "logs"
+    (target_dir / "run_results.json").unlink(missing_ok=True)  # a stale file must not speak for this run
+    cmd = command(args, target_dir, log_dir, dbt_vars) + ["--log-format", "json"]
+    started = time.monotonic()
+    shown, messages = -1, []
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=_env(db_path), cwd=DBT_PROJECT_DIR) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                messages.append(line.rstrip())
+                continue
+            info, data = event.get("info", {}), event.get("data", {})
+            if info.get("level") in ("error", "warn"):
+                messages.append(info.get("msg", ""))
+            node = data.get("node_info") or {}
+            if "index" in data and "total" in data and data.get("status") and node:
+                done, total, state = int(data["index"]), int(data["total"]), str(data["status"]).lower()
+                step = max(total // 4, 1)
+                if state in _FAILED or done == total or done // step > shown:
+                    shown = done // step
+                    progress(f"dbt {args[0]}: {done}/{total} nodes ({state} {node.get('node_name', '')})")
+        code = proc.wait()
+    results = run_results(target_dir)
+    if code != 0:
+        failed = [r for r in results if r.status in _FAILED]
+        lines = [f"  - {r.name}: {r.status.upper()}: {r.message.splitlines()[0][:300] if r.message else ''}" for r in failed[:25]]
+        if not lines:  # dbt stopped before running nodes (a compile or connection error): its own words
+            lines = [m for m in messages if m][-15:]
+        raise PipelineError(
+            f"dbt {' '.join(args)} failed after {time.monotonic() - started:.0f} s"
+            + (f" ({len(failed)} model(s) or test(s) failed)" if failed else "")
+            + "; the serving warehouse was not changed.\n"
+            + "\n".join(lines)
+            + f"\nFull log: {log_dir / 'dbt.log'}"
+        )
+    progress(f"dbt {args[0]}: done in {time.monotonic() - started:.1f} s")
+    return results
+
+
+def _newest_project_file() -> float:
+    newest = (DBT_PROJECT_DIR / "dbt_project.yml").stat().st_mtime
+    for folder in ("models", "macros", "seeds"):
+        for path in (DBT_PROJECT_DIR / folder).rglob("*"):
+            if path.is_file():
+                newest = max(newest, path.stat().st_mtime)
+    return newest
+
+
+def manifest(target_dir: Path | None = None) -> dict:
+    """dbt's manifest: of a build (``state/dbt/target``) when given and present, else the
+    project's own, parsed into ``dbt_project/target/`` when missing or older than the project."""
+    if target_dir is not None and (target_dir / "manifest.json").exists():
+        return json.loads((target_dir / "manifest.json").read_text())
+    path = PROJECT_TARGET / "manifest.json"
+    if not path.exists() or path.stat().st_mtime < _newest_project_file():
+        cmd = command(("parse",), PROJECT_TARGET, DBT_PROJECT_DIR / "logs")
+        done = subprocess.run(cmd, env=_env(None), cwd=DBT_PROJECT_DIR, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise PipelineError(f"dbt parse failed; the project cannot be read:\n{done.stdout[-3000:]}")
+    return json.loads(path.read_text())
+
+
+def _models(doc: dict) -> list[dict]:
+    return [n for n in doc["nodes"].values() if n["resource_type"] == "model" and n["package_name"] == "kinerja"]
+
+
+def public_marts(target_dir: Path | None = None) -> list[str]:
+    """The public contract: every contract-enforced model in schema ``marts``, by name."""
+    doc = manifest(target_dir)
+    return sorted(n["name"] for n in _models(doc) if n["schema"] == "marts" and n["config"].get("contract", {}).get("enforced"))
+
+
+def incremental_models(target_dir: Path | None = None) -> list[str]:
+    """``schema.name`` of every incremental model (its table is carried from build to build)."""
+    doc = manifest(target_dir)
+    return sorted(f"{n['schema']}.{n['name']}" for n in _models(doc) if n["config"].get("materialized") == "incremental")
+
+
+def model_columns(target_dir: Path | None = None) -> dict[str, dict]:
+    """Model name -> the node as dbt knows it (description, columns with descriptions and types)."""
+    return {n["name"]: n for n in _models(manifest(target_dir))}

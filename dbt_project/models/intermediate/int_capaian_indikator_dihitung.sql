@@ -6,6 +6,24 @@ with katalog as (
 
 ),
 
+target_indikator as (
+
+    select * from {{ ref('target_indikator') }}
+
+),
+
+tahun_pelaporan as (
+
+    select * from {{ ref('int_tahun_pelaporan_dipilih') }}
+
+),
+
+realisasi as (
+
+    select * from {{ ref('int_realisasi_dipilih') }}
+
+),
+
 target as (
 
     select
@@ -14,14 +32,8 @@ target as (
         periode,
         jenis_target,
         cast(target as double) as target
-    from {{ ref('target_indikator') }}
-    where tahun in (select tahun from {{ ref('int_tahun_pelaporan_dipilih') }})
-
-),
-
-realisasi as (
-
-    select * from {{ ref('int_realisasi_dipilih') }}
+    from target_indikator
+    where tahun in (select tahun from tahun_pelaporan)
 
 ),
 

@@ -11,6 +11,12 @@ with pdrb as (
 
 ),
 
+katalog as (
+
+    select * from {{ ref('indikator_bps') }}
+
+),
+
 lebar as (
 
     select
@@ -92,7 +98,7 @@ final as (
         ukuran.nilai_presisi,
         ukuran.versi_data
     from ukuran
-    inner join {{ ref('indikator_bps') }} as katalog
+    inner join katalog
         on katalog.ukuran = ukuran.ukuran
         and katalog.seri_pdrb = ukuran.seri_pdrb
 

@@ -12,6 +12,24 @@ with umkm as (
 
 ),
 
+semua_penilaian as (
+
+    select * from {{ ref('stg_jakpreneur__penilaian') }}
+
+),
+
+batch as (
+
+    select * from {{ ref('stg_pipeline__batch') }}
+
+),
+
+peta as (
+
+    select * from {{ ref('indikator_jakpreneur') }}
+
+),
+
 triwulan as (
 
     select 1 as triwulan union all select 2 union all select 3 union all select 4
@@ -22,7 +40,7 @@ batas as (
 
     -- the WIB day the latest export of each entity landed; a quarter is reported once it ended before that day
     select entitas as entity, cast(max(landed_at) + interval '7 hours' as date) as hingga, max(batch_id) as versi_data
-    from {{ ref('stg_pipeline__batch') }}
+    from batch
     where sumber = 'jakpreneur'
     group by entitas
 
@@ -93,7 +111,7 @@ binaan as (
 penilaian as (
 
     select penilaian.*
-    from {{ ref('stg_jakpreneur__penilaian') }} as penilaian
+    from semua_penilaian as penilaian
     inner join binaan on binaan.umkm_id = penilaian.umkm_id
 
 ),
@@ -171,7 +189,7 @@ semua as (
 
 ),
 
-final as (
+per_triwulan as (
 
     select
         peta.indikator_kode,
@@ -183,14 +201,21 @@ final as (
         semua.penyebut,
         batas.versi_data
     from semua
-    inner join {{ ref('indikator_jakpreneur') }} as peta on peta.ukuran = semua.ukuran
+    inner join peta on peta.ukuran = semua.ukuran
     inner join batas
         on batas.entity = case semua.ukuran when 'PERTUMBUHAN_PELAKU_UMKM' then 'umkm' else 'penilaian' end
+
+),
+
+-- TAHUNAN is the position at the end of the year: the TW4 value
+final as (
+
+    select * from per_triwulan
+    union all
+    select indikator_kode, ukuran, tahun, 'TAHUNAN' as periode, nilai, pembilang, penyebut, versi_data
+    from per_triwulan
+    where periode = 'TW4'
 
 )
 
 select * from final
-union all
-select indikator_kode, ukuran, tahun, 'TAHUNAN' as periode, nilai, pembilang, penyebut, versi_data
-from final
-where periode = 'TW4'

@@ -18,9 +18,24 @@
     {% set sudah = run_query("select coalesce(max(batch_id_terakhir), '') from " ~ this).columns[0].values()[0] %}
 {% endif %}
 
+with transaksi as (
+
+    select * from {{ source('jakpreneur', 'transaksi') }}
+    {% if is_incremental() %}
+    where batch_id > '{{ sudah }}'
+    {% endif %}
+
+),
+
+batch as (
+
+    select * from {{ source('pipeline', 'batch') }}
+
+),
+
 -- Grouped first by plain keys (numeric quarter, sale or not), which is what a hundred million
 -- rows can afford; names and the split into sales and refunds come after, on the small result.
-with rinci as (
+rinci as (
 
     select
         umkm_id,
@@ -30,10 +45,7 @@ with rinci as (
         jenis = 'PENJUALAN' as penjualan,
         sum(nominal) as nilai,
         count(*) as jumlah
-    from {{ source('jakpreneur', 'transaksi') }}
-    {% if is_incremental() %}
-    where batch_id > '{{ sudah }}'
-    {% endif %}
+    from transaksi
     group by 1, 2, 3, 4, 5
 
 ),
@@ -53,7 +65,7 @@ baru as (
         -- the latest transaction batch with rows in this build (every batch is read): the next
         -- build starts after it, and the marts name it as their versi_data
         (
-            select max(batch_id) from {{ source('pipeline', 'batch') }}
+            select max(batch_id) from batch
             where source = 'jakpreneur' and entity = 'transaksi' and row_count > 0
         ) as batch_id_terakhir
     from rinci
@@ -79,35 +91,48 @@ gabungan as (
     union all
     select * from lama
 
-)
+),
 
-select
-    umkm_id,
-    tahun,
-    periode,
-    kanal,
-    cast(sum(omzet_bersih) as decimal(20, 2)) as omzet_bersih,
-    cast(sum(nilai_penjualan) as decimal(20, 2)) as nilai_penjualan,
-    cast(sum(nilai_pengembalian) as decimal(20, 2)) as nilai_pengembalian,
-    cast(sum(jumlah_penjualan) as bigint) as jumlah_penjualan,
-    cast(sum(jumlah_pengembalian) as bigint) as jumlah_pengembalian,
-    max(batch_id_terakhir) as batch_id_terakhir
-from gabungan
-group by 1, 2, 3, 4
+-- the affected rows with old + new sums (delete+insert on the unique key replaces them)
+final as (
+
+    select
+        umkm_id,
+        tahun,
+        periode,
+        kanal,
+        cast(sum(omzet_bersih) as decimal(20, 2)) as omzet_bersih,
+        cast(sum(nilai_penjualan) as decimal(20, 2)) as nilai_penjualan,
+        cast(sum(nilai_pengembalian) as decimal(20, 2)) as nilai_pengembalian,
+        cast(sum(jumlah_penjualan) as bigint) as jumlah_penjualan,
+        cast(sum(jumlah_pengembalian) as bigint) as jumlah_pengembalian,
+        max(batch_id_terakhir) as batch_id_terakhir
+    from gabungan
+    group by 1, 2, 3, 4
+
+)
 
 {% else %}
 
-select
-    umkm_id,
-    tahun,
-    periode,
-    kanal,
-    cast(omzet_bersih as decimal(20, 2)) as omzet_bersih,
-    cast(nilai_penjualan as decimal(20, 2)) as nilai_penjualan,
-    cast(nilai_pengembalian as decimal(20, 2)) as nilai_pengembalian,
-    cast(jumlah_penjualan as bigint) as jumlah_penjualan,
-    cast(jumlah_pengembalian as bigint) as jumlah_pengembalian,
-    batch_id_terakhir
-from baru
+,
+
+final as (
+
+    select
+        umkm_id,
+        tahun,
+        periode,
+        kanal,
+        cast(omzet_bersih as decimal(20, 2)) as omzet_bersih,
+        cast(nilai_penjualan as decimal(20, 2)) as nilai_penjualan,
+        cast(nilai_pengembalian as decimal(20, 2)) as nilai_pengembalian,
+        cast(jumlah_penjualan as bigint) as jumlah_penjualan,
+        cast(jumlah_pengembalian as bigint) as jumlah_pengembalian,
+        batch_id_terakhir
+    from baru
+
+)
 
 {% endif %}
+
+select * from final

@@ -29,6 +29,12 @@ capaian as (
 
 ),
 
+tahun_pelaporan as (
+
+    select * from {{ ref('int_tahun_pelaporan_dipilih') }}
+
+),
+
 grid as (
 
     select
@@ -40,7 +46,7 @@ grid as (
         tahun.tahun
     from katalog
     inner join renstra on renstra.indikator_kode = katalog.indikator_kode
-    cross join {{ ref('int_tahun_pelaporan_dipilih') }} as tahun
+    cross join tahun_pelaporan as tahun
     where tahun.tahun between renstra.tahun_awal and renstra.tahun_akhir
 
 ),
@@ -110,7 +116,7 @@ gabung as (
 
 ),
 
-final as (
+dihitung as (
 
     select
         indikator_kode,
@@ -130,9 +136,15 @@ final as (
         {{ capaian_persen('kondisi_akhir', 'target_akhir_periode', 'polaritas') }} as capaian_akhir_periode_persen
     from gabung
 
+),
+
+final as (
+
+    select
+        *,
+        {{ capaian_dihitung('capaian_akhir_periode_persen') }} as capaian_akhir_periode_dihitung_persen
+    from dihitung
+
 )
 
-select
-    *,
-    {{ capaian_dihitung('capaian_akhir_periode_persen') }} as capaian_akhir_periode_dihitung_persen
-from final
+select * from final

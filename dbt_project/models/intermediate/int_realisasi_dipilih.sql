@@ -1,7 +1,37 @@
 -- One realisasi per indicator x tahun x periode. A value computed from an automatic source
 -- (BPS, Jakpreneur; added by later sources with a lower prioritas number) takes precedence over
 -- the manual E-Monev entry; the E-Monev value is kept beside it for reconciliation.
-with emonev as (
+with emonev_realisasi as (
+
+    select * from {{ ref('stg_emonev__realisasi') }}
+
+),
+
+bps_indikator as (
+
+    select * from {{ ref('int_indikator_bps_dihitung') }}
+
+),
+
+jakpreneur_indikator as (
+
+    select * from {{ ref('int_indikator_jakpreneur_dihitung') }}
+
+),
+
+renstra as (
+
+    select * from {{ ref('renstra_periode') }}
+
+),
+
+target_indikator as (
+
+    select * from {{ ref('target_indikator') }}
+
+),
+
+emonev as (
 
     select
         indikator_kode,
@@ -11,7 +41,7 @@ with emonev as (
         'EMONEV' as sumber_data,
         versi_data,
         9 as prioritas
-    from {{ ref('stg_emonev__realisasi') }}
+    from emonev_realisasi
 
 ),
 
@@ -28,8 +58,8 @@ bps as (
         'BPS' as sumber_data,
         bps.versi_data,
         1 as prioritas
-    from {{ ref('int_indikator_bps_dihitung') }} as bps
-    inner join {{ ref('renstra_periode') }} as renstra
+    from bps_indikator as bps
+    inner join renstra
         on renstra.indikator_kode = bps.indikator_kode
         and bps.tahun between renstra.tahun_awal and renstra.tahun_akhir
     cross join (select 'TAHUNAN' as periode union all select 'TW4' as periode) as lkip
@@ -37,7 +67,7 @@ bps as (
         and (
             lkip.periode = 'TAHUNAN'
             or exists (
-                select 1 from {{ ref('target_indikator') }} as target
+                select 1 from target_indikator as target
                 where target.indikator_kode = bps.indikator_kode and target.tahun = bps.tahun and target.periode = 'TW4'
             )
         )
@@ -57,13 +87,13 @@ jakpreneur as (
         'JAKPRENEUR' as sumber_data,
         jakpreneur.versi_data,
         2 as prioritas
-    from {{ ref('int_indikator_jakpreneur_dihitung') }} as jakpreneur
-    inner join {{ ref('renstra_periode') }} as renstra
+    from jakpreneur_indikator as jakpreneur
+    inner join renstra
         on renstra.indikator_kode = jakpreneur.indikator_kode
         and jakpreneur.tahun between renstra.tahun_awal and renstra.tahun_akhir
     where jakpreneur.periode = 'TAHUNAN'
         or exists (
-            select 1 from {{ ref('target_indikator') }} as target
+            select 1 from target_indikator as target
             where target.indikator_kode = jakpreneur.indikator_kode and target.tahun = jakpreneur.tahun
                 and target.jenis_target = 'PERKIN' and target.periode like 'TW%'
         )

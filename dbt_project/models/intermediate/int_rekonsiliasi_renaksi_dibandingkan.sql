@@ -26,11 +26,17 @@ naik as (
 
 ),
 
+pemerataan as (
+
+    select * from {{ ref('eorder_pemerataan') }}
+
+),
+
 -- the report prints e-Order pemerataan summed over the six PKT agencies
 eorder as (
 
     select tahun, sum(jumlah_umkm) as jumlah_umkm, sum(jumlah_transaksi) as jumlah_transaksi, sum(nilai_transaksi) as nilai_transaksi
-    from {{ ref('eorder_pemerataan') }}
+    from pemerataan
     group by tahun
 
 ),

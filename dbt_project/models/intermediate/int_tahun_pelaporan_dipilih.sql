@@ -1,4 +1,16 @@
 -- Reporting years: every year for which some realisasi has arrived. Targets of later
 -- Renstra years do not appear in the marts until their year starts reporting.
-select distinct tahun
-from {{ ref('int_realisasi_dipilih') }}
+with realisasi as (
+
+    select * from {{ ref('int_realisasi_dipilih') }}
+
+),
+
+final as (
+
+    select distinct tahun
+    from realisasi
+
+)
+
+select * from final

@@ -12,6 +12,12 @@ with program as (
 
 ),
 
+sasaran as (
+
+    select * from {{ ref('sasaran') }}
+
+),
+
 per_sasaran as (
 
     select
@@ -24,20 +30,26 @@ per_sasaran as (
     from program
     group by tahun, sasaran_kode
 
+),
+
+final as (
+
+    select
+        per_sasaran.tahun,
+        per_sasaran.sasaran_kode,
+        sasaran.sasaran_nama,
+        per_sasaran.pagu,
+        per_sasaran.realisasi_anggaran,
+        per_sasaran.pagu_kali_capaian_poin / cast(per_sasaran.pagu as double) as capaian_program_persen,
+        (per_sasaran.pagu_kali_capaian_poin - cast(per_sasaran.realisasi_anggaran as double))
+            / per_sasaran.pagu_kali_capaian_poin * 100 as efisiensi_metode_lkip_persen,
+        (per_sasaran.pagu_kali_capaian_poin / 100 - cast(per_sasaran.realisasi_anggaran as double))
+            / (per_sasaran.pagu_kali_capaian_poin / 100) * 100 as efisiensi_pmk214_persen,
+        cast(per_sasaran.realisasi_anggaran as double) / cast(per_sasaran.pagu as double) * 100 as serapan_persen,
+        per_sasaran.jumlah_program
+    from per_sasaran
+    left join sasaran on sasaran.sasaran_kode = per_sasaran.sasaran_kode
+
 )
 
-select
-    per_sasaran.tahun,
-    per_sasaran.sasaran_kode,
-    sasaran.sasaran_nama,
-    per_sasaran.pagu,
-    per_sasaran.realisasi_anggaran,
-    per_sasaran.pagu_kali_capaian_poin / cast(per_sasaran.pagu as double) as capaian_program_persen,
-    (per_sasaran.pagu_kali_capaian_poin - cast(per_sasaran.realisasi_anggaran as double))
-        / per_sasaran.pagu_kali_capaian_poin * 100 as efisiensi_metode_lkip_persen,
-    (per_sasaran.pagu_kali_capaian_poin / 100 - cast(per_sasaran.realisasi_anggaran as double))
-        / (per_sasaran.pagu_kali_capaian_poin / 100) * 100 as efisiensi_pmk214_persen,
-    cast(per_sasaran.realisasi_anggaran as double) / cast(per_sasaran.pagu as double) * 100 as serapan_persen,
-    per_sasaran.jumlah_program
-from per_sasaran
-left join {{ ref('sasaran') }} as sasaran on sasaran.sasaran_kode = per_sasaran.sasaran_kode
+select * from final

@@ -1,9 +1,28 @@
 -- Omzet of the agency's binaan (var jakpreneur_pembina) per tahun x triwulan, QRIS and e-Order,
 -- net of refunds and reversals, against the rencana aksi targets; cumulative within the year, as
 -- the report's table 3.3 computes capaian: realisasi kumulatif / target kumulatif x 100.
-with binaan as (
+with umkm as (
 
-    select umkm_id from {{ ref('stg_jakpreneur__umkm') }}
+    select * from {{ ref('stg_jakpreneur__umkm') }}
+
+),
+
+omzet_triwulan as (
+
+    select * from {{ ref('int_omzet_umkm_triwulan_dijumlah') }}
+
+),
+
+target_renaksi as (
+
+    select * from {{ ref('target_renaksi_umkm') }}
+    where ukuran = 'OMZET_BINAAN'
+
+),
+
+binaan as (
+
+    select umkm_id from umkm
     where status_binaan = 'BINAAN' and perangkat_daerah_pembina = '{{ var("jakpreneur_pembina") }}'
 
 ),
@@ -15,8 +34,8 @@ realisasi as (
         omzet.periode,
         sum(omzet.omzet_bersih) as realisasi_omzet,
         count(distinct omzet.umkm_id) as jumlah_umkm_bertransaksi,
-        (select max(batch_id_terakhir) from {{ ref('int_omzet_umkm_triwulan_dijumlah') }}) as versi_data
-    from {{ ref('int_omzet_umkm_triwulan_dijumlah') }} as omzet
+        (select max(batch_id_terakhir) from omzet_triwulan) as versi_data
+    from omzet_triwulan as omzet
     inner join binaan on binaan.umkm_id = omzet.umkm_id
     group by 1, 2
 
@@ -25,8 +44,7 @@ realisasi as (
 target as (
 
     select tahun, periode, cast(target as decimal(20, 2)) as target_omzet
-    from {{ ref('target_renaksi_umkm') }}
-    where ukuran = 'OMZET_BINAAN'
+    from target_renaksi
 
 ),
 
@@ -38,7 +56,7 @@ baris as (
 
 ),
 
-final as (
+kumulatif as (
 
     select
         baris.tahun,
@@ -54,17 +72,23 @@ final as (
     left join realisasi on realisasi.tahun = baris.tahun and realisasi.periode = baris.periode
     left join target on target.tahun = baris.tahun and target.periode = baris.periode
 
+),
+
+final as (
+
+    select
+        tahun,
+        periode,
+        target_omzet,
+        realisasi_omzet,
+        target_kumulatif,
+        realisasi_kumulatif,
+        cast(realisasi_kumulatif as double) / nullif(cast(target_kumulatif as double), 0) * 100 as capaian_persen,
+        cast(realisasi_omzet as double) / nullif(cast(target_omzet as double), 0) * 100 as capaian_triwulan_persen,
+        jumlah_umkm_bertransaksi,
+        versi_data
+    from kumulatif
+
 )
 
-select
-    tahun,
-    periode,
-    target_omzet,
-    realisasi_omzet,
-    target_kumulatif,
-    realisasi_kumulatif,
-    cast(realisasi_kumulatif as double) / nullif(cast(target_kumulatif as double), 0) * 100 as capaian_persen,
-    cast(realisasi_omzet as double) / nullif(cast(target_omzet as double), 0) * 100 as capaian_triwulan_persen,
-    jumlah_umkm_bertransaksi,
-    versi_data
-from final
+select * from final

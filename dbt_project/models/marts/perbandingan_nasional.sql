@@ -6,6 +6,12 @@ with nilai as (
 
 ),
 
+katalog as (
+
+    select * from {{ ref('indikator') }}
+
+),
+
 daerah as (
 
     select * from nilai where peran_domain = 'DAERAH'
@@ -34,18 +40,24 @@ gabung as (
         and nasional.tahun = daerah.tahun
         and nasional.periode = daerah.periode
 
+),
+
+final as (
+
+    select
+        gabung.indikator_kode,
+        katalog.indikator_nama,
+        katalog.satuan,
+        gabung.tahun,
+        gabung.periode,
+        gabung.nilai_daerah,
+        gabung.nilai_nasional,
+        round(gabung.nilai_daerah - gabung.nilai_nasional, 2) as selisih_daerah_nasional,
+        gabung.versi_data_daerah,
+        gabung.versi_data_nasional
+    from gabung
+    inner join katalog on katalog.indikator_kode = gabung.indikator_kode
+
 )
 
-select
-    gabung.indikator_kode,
-    katalog.indikator_nama,
-    katalog.satuan,
-    gabung.tahun,
-    gabung.periode,
-    gabung.nilai_daerah,
-    gabung.nilai_nasional,
-    round(gabung.nilai_daerah - gabung.nilai_nasional, 2) as selisih_daerah_nasional,
-    gabung.versi_data_daerah,
-    gabung.versi_data_nasional
-from gabung
-inner join {{ ref('indikator') }} as katalog on katalog.indikator_kode = gabung.indikator_kode
+select * from final

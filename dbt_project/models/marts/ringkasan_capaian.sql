@@ -12,6 +12,12 @@ outlook as (
 
 ),
 
+efisiensi as (
+
+    select * from {{ ref('efisiensi_sasaran') }}
+
+),
+
 berkelompok as (
 
     select
@@ -80,33 +86,45 @@ rata_rata as (
     from semua
     group by kelompok_ringkasan, tahun, periode, jenis_target
 
-)
-
-select
-    kelompok_ringkasan,
-    tahun,
-    periode,
-    jenis_target,
-    rata_rata_capaian_persen,
-    {{ kriteria('rata_rata_capaian_persen') }} as kriteria,
-    jumlah_indikator,
-    jumlah_dihitung,
-    jumlah_belum_rilis
-from rata_rata
-
-union all
+),
 
 -- RATA-RATA EFISIENSI of table 3.19: the mean over the sasaran of the efficiency as the report
 -- computes it (marts.efisiensi_sasaran has both methods); no kriteria band applies to it.
-select
-    'EFISIENSI' as kelompok_ringkasan,
-    tahun,
-    'TAHUNAN' as periode,
-    'RENSTRA' as jenis_target,
-    cast(sum(cast(efisiensi_metode_lkip_persen as decimal(38, 12))) / count(*) as double) as rata_rata_capaian_persen,
-    cast(null as varchar) as kriteria,
-    cast(count(*) as bigint) as jumlah_indikator,
-    cast(count(*) as bigint) as jumlah_dihitung,
-    cast(0 as bigint) as jumlah_belum_rilis
-from {{ ref('efisiensi_sasaran') }}
-group by tahun
+rata_rata_efisiensi as (
+
+    select
+        'EFISIENSI' as kelompok_ringkasan,
+        tahun,
+        'TAHUNAN' as periode,
+        'RENSTRA' as jenis_target,
+        cast(sum(cast(efisiensi_metode_lkip_persen as decimal(38, 12))) / count(*) as double) as rata_rata_capaian_persen,
+        cast(null as varchar) as kriteria,
+        cast(count(*) as bigint) as jumlah_indikator,
+        cast(count(*) as bigint) as jumlah_dihitung,
+        cast(0 as bigint) as jumlah_belum_rilis
+    from efisiensi
+    group by tahun
+
+),
+
+final as (
+
+    select
+        kelompok_ringkasan,
+        tahun,
+        periode,
+        jenis_target,
+        rata_rata_capaian_persen,
+        {{ kriteria('rata_rata_capaian_persen') }} as kriteria,
+        jumlah_indikator,
+        jumlah_dihitung,
+        jumlah_belum_rilis
+    from rata_rata
+
+    union all
+
+    select * from rata_rata_efisiensi
+
+)
+
+select * from final

@@ -7,6 +7,24 @@ with anggaran as (
 
 ),
 
+program as (
+
+    select * from {{ ref('program') }}
+
+),
+
+jenis_belanja as (
+
+    select * from {{ ref('jenis_belanja') }}
+
+),
+
+sasaran as (
+
+    select * from {{ ref('sasaran') }}
+
+),
+
 lebar as (
 
     select
@@ -40,23 +58,23 @@ berdimensi as (
     union all
     select lebar.tahun, 'PROGRAM', lebar.program_kode, program.program_nama, pagu_apbd, pagu_pergeseran, pagu_apbdp, realisasi, realisasi_berpagu
     from berpagu as lebar
-    left join {{ ref('program') }} as program on program.program_kode = lebar.program_kode
+    left join program on program.program_kode = lebar.program_kode
     union all
     select lebar.tahun, 'JENIS_BELANJA', lebar.jenis_belanja_kode, jenis.jenis_belanja_nama, pagu_apbd, pagu_pergeseran, pagu_apbdp, realisasi, realisasi_berpagu
     from berpagu as lebar
-    left join {{ ref('jenis_belanja') }} as jenis on jenis.jenis_belanja_kode = lebar.jenis_belanja_kode
+    left join jenis_belanja as jenis on jenis.jenis_belanja_kode = lebar.jenis_belanja_kode
     union all
     select lebar.tahun, 'SASARAN', program.sasaran_kode, sasaran.sasaran_nama, pagu_apbd, pagu_pergeseran, pagu_apbdp, realisasi, realisasi_berpagu
     from berpagu as lebar
-    inner join {{ ref('program') }} as program on program.program_kode = lebar.program_kode
-    left join {{ ref('sasaran') }} as sasaran on sasaran.sasaran_kode = program.sasaran_kode
+    inner join program on program.program_kode = lebar.program_kode
+    left join sasaran on sasaran.sasaran_kode = program.sasaran_kode
     union all
     select tahun, 'TOTAL', 'TOTAL', 'Total belanja', pagu_apbd, pagu_pergeseran, pagu_apbdp, realisasi, realisasi_berpagu
     from berpagu
 
 ),
 
-final as (
+dijumlah as (
 
     select
         tahun,
@@ -71,16 +89,22 @@ final as (
     from berdimensi
     group by tahun, dimensi, kode
 
+),
+
+final as (
+
+    select
+        tahun,
+        dimensi,
+        kode,
+        nama,
+        pagu_apbd,
+        pagu_pergeseran,
+        pagu_apbdp,
+        realisasi,
+        case when pagu_apbdp > 0 then cast(realisasi_berpagu as double) / cast(pagu_apbdp as double) * 100 end as serapan_persen
+    from dijumlah
+
 )
 
-select
-    tahun,
-    dimensi,
-    kode,
-    nama,
-    pagu_apbd,
-    pagu_pergeseran,
-    pagu_apbdp,
-    realisasi,
-    case when pagu_apbdp > 0 then cast(realisasi_berpagu as double) / cast(pagu_apbdp as double) * 100 end as serapan_persen
-from final
+select * from final

@@ -2,17 +2,36 @@
 -- e-Order, net of refunds and reversals) in the year is above their omzet of the year before.
 -- Only UMKM that sold in both years can be compared; the first year with transactions has no
 -- previous year, so its count is empty rather than 0.
-with binaan as (
+with umkm as (
 
-    select umkm_id from {{ ref('stg_jakpreneur__umkm') }}
+    select * from {{ ref('stg_jakpreneur__umkm') }}
+
+),
+
+omzet_triwulan as (
+
+    select * from {{ ref('int_omzet_umkm_triwulan_dijumlah') }}
+
+),
+
+target as (
+
+    select * from {{ ref('target_renaksi_umkm') }}
+    where ukuran = 'UMKM_NAIK_KELAS'
+
+),
+
+binaan as (
+
+    select umkm_id from umkm
     where status_binaan = 'BINAAN' and perangkat_daerah_pembina = '{{ var("jakpreneur_pembina") }}'
 
 ),
 
 per_tahun as (
 
-    select omzet.umkm_id, omzet.tahun, sum(omzet.omzet_bersih) as omzet, (select max(batch_id_terakhir) from {{ ref('int_omzet_umkm_triwulan_dijumlah') }}) as versi_data
-    from {{ ref('int_omzet_umkm_triwulan_dijumlah') }} as omzet
+    select omzet.umkm_id, omzet.tahun, sum(omzet.omzet_bersih) as omzet, (select max(batch_id_terakhir) from omzet_triwulan) as versi_data
+    from omzet_triwulan as omzet
     inner join binaan on binaan.umkm_id = omzet.umkm_id
     group by 1, 2
 
@@ -24,7 +43,7 @@ tahun_data as (
 
 ),
 
-final as (
+per_tahun_dibandingkan as (
 
     select
         ini.tahun,
@@ -39,16 +58,21 @@ final as (
     left join per_tahun as lalu on lalu.umkm_id = ini.umkm_id and lalu.tahun = ini.tahun - 1
     group by ini.tahun
 
+),
+
+final as (
+
+    select
+        dibandingkan.tahun,
+        dibandingkan.jumlah_umkm_naik_kelas,
+        dibandingkan.jumlah_umkm_bertransaksi,
+        dibandingkan.jumlah_umkm_bertransaksi_dua_tahun,
+        cast(target.target as integer) as target_naik_kelas,
+        dibandingkan.omzet_tahun,
+        dibandingkan.versi_data
+    from per_tahun_dibandingkan as dibandingkan
+    left join target on target.tahun = dibandingkan.tahun
+
 )
 
-select
-    final.tahun,
-    final.jumlah_umkm_naik_kelas,
-    final.jumlah_umkm_bertransaksi,
-    final.jumlah_umkm_bertransaksi_dua_tahun,
-    cast(target.target as integer) as target_naik_kelas,
-    final.omzet_tahun,
-    final.versi_data
-from final
-left join {{ ref('target_renaksi_umkm') }} as target
-    on target.tahun = final.tahun and target.ukuran = 'UMKM_NAIK_KELAS'
+select * from final

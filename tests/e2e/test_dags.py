@@ -4,20 +4,40 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 DAGS_DIR = Path(__file__).resolve().parents[2] / "dags"
 DAG_FILES = sorted(DAGS_DIR.glob("*.py"))
 
 
-def test_airflow_dags_test_runs_the_pipeline_end_to_end(tmp_path):
+AIRFLOW = str(Path(sys.executable).with_name("airflow"))
+
+
+@pytest.fixture(scope="module")
+def migrated_db(tmp_path_factory) -> Path:
+    """One migrated Airflow metadata database for the module; each test gets a copy (a migration
+    costs about half a minute, a copy nothing)."""
+    home = tmp_path_factory.mktemp("airflow-migrated")
+    subprocess.run([AIRFLOW, "db", "migrate"], env=_airflow_env(home), check=True, capture_output=True, timeout=300)
+    return home / "airflow" / "airflow.db"
+
+
+def _migrated(migrated_db: Path, env: dict) -> None:
+    target = Path(env["AIRFLOW_HOME"])
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(migrated_db, target / "airflow.db")
+
+
+def test_airflow_dags_test_runs_the_pipeline_end_to_end(tmp_path, migrated_db):
     env = _airflow_env(tmp_path)
-    airflow = str(Path(sys.executable).with_name("airflow"))
-    subprocess.run([airflow, "db", "migrate"], env=env, check=True, capture_output=True, timeout=300)
+    airflow = AIRFLOW
+    _migrated(migrated_db, env)
     run = subprocess.run([airflow, "dags", "test", "kinerja_lkip", "2024-12-31"], env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     serving = tmp_path / "home" / "warehouse" / "kinerja.duckdb"
@@ -37,6 +57,7 @@ def _airflow_env(tmp_path, **extra):
     env = dict(os.environ)
     env.update(
         AIRFLOW_HOME=str(tmp_path / "airflow"),
+        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=f"sqlite:///{tmp_path / 'airflow' / 'airflow.db'}",
         AIRFLOW__CORE__DAGS_FOLDER=str(DAGS_DIR),
         AIRFLOW__CORE__LOAD_EXAMPLES="False",
         AIRFLOW__CORE__UNIT_TEST_MODE="False",
@@ -53,19 +74,17 @@ def _airflow_db(env):
     return sqlite3.connect(str(Path(env["AIRFLOW_HOME"]) / "airflow.db"))
 
 
-def test_bps_release_triggers_the_build_dag_through_an_asset(published, tmp_path, httpserver):
+def test_bps_release_triggers_the_build_dag_through_an_asset(published, tmp_path, httpserver, migrated_db):
     """kinerja_bps_poll against a real HTTP server: nothing new -> no Asset event; a new release ->
     one Asset event that queues kinerja_lkip, whose run publishes the 2024 figures."""
-    import shutil
-
     from tests.bps_server import KEY, serve_release
 
     settings, _ = published
     shutil.copytree(settings.home, tmp_path / "home", ignore=shutil.ignore_patterns("state"))
     conn = json.dumps({"conn_type": "http", "host": httpserver.url_for("/v1/api"), "password": KEY})
     env = _airflow_env(tmp_path, AIRFLOW_CONN_KINERJA_BPS=conn)
-    airflow = str(Path(sys.executable).with_name("airflow"))
-    subprocess.run([airflow, "db", "migrate"], env=env, check=True, capture_output=True, timeout=300)
+    airflow = AIRFLOW
+    _migrated(migrated_db, env)
     subprocess.run([airflow, "dags", "reserialize"], env=env, check=True, capture_output=True, timeout=300)
     subprocess.run([airflow, "dags", "unpause", "kinerja_lkip"], env=env, check=True, capture_output=True, timeout=120)
 

@@ -109,7 +109,7 @@ def test_overlap_is_a_no_op_a_refund_reduces_omzet_and_incremental_equals_full_r
     result = pipeline.run(settings, progress=messages.append)
     assert len(result.landed) == 1
     assert any("0 new transaction(s); 50 row(s) repeated in the file dropped; 600 transaction(s) landed before" in m for m in messages)
-    assert any("incremental state of intermediate.int_jakpreneur__omzet_umkm_triwulan carried" in m for m in messages)
+    assert any("incremental state of intermediate.int_omzet_umkm_triwulan_dijumlah carried" in m for m in messages)
     assert {m: query(settings, f"select * from marts.{m} order by all") for m in marts_before} == marts_before
 
     # a refund in December of a November sale: the fourth quarter's omzet drops by exactly the refund
@@ -127,7 +127,7 @@ def test_overlap_is_a_no_op_a_refund_reduces_omzet_and_incremental_equals_full_r
     full = warehouse.build(settings, warehouse.new_run_id(), full_refresh=True)
     con = duckdb.connect(str(full), read_only=True)
     try:
-        table = "select * exclude (batch_id_terakhir) from intermediate.int_jakpreneur__omzet_umkm_triwulan order by all"
+        table = "select * exclude (batch_id_terakhir) from intermediate.int_omzet_umkm_triwulan_dijumlah order by all"
         rebuilt = con.execute(table).fetchall()
         rebuilt_marts = {
             m: con.execute(f"select * from marts.{m} order by all").fetchall() for m in ("omzet_umkm_triwulan", "umkm_naik_kelas")
@@ -255,7 +255,7 @@ def test_transaction_file_with_semicolons_windows_encoding_other_column_order_an
     pipeline.run(settings)
     rows = query(
         settings,
-        "select omzet_bersih, nilai_penjualan, jumlah_penjualan, jumlah_pengembalian from intermediate.int_jakpreneur__omzet_umkm_triwulan "
+        "select omzet_bersih, nilai_penjualan, jumlah_penjualan, jumlah_pengembalian from intermediate.int_omzet_umkm_triwulan_dijumlah "
         "where umkm_id = 'JP0000002' and tahun = 2025",
     )
     assert rows == [(Decimal("0.00"), Decimal("25000.00"), 1, 1)]

@@ -1,4 +1,4 @@
-"""The pipeline's promises under bad input (DESIGN.md section 6, issue 6): a corpus of bad files
+"""The pipeline's promises under bad input (docs/operations.md, quality gates): a corpus of bad files
 across every source, each rejected with a clear reason and quarantined, none changing the published
 warehouse; the source is then marked stale. Also: the marts audit, Data Docs and the plausibility
 check of the SDI score."""

@@ -1,4 +1,4 @@
-"""Reliability under test (DESIGN.md section 6): a run killed at any point never leaves the serving
+"""Reliability under test (docs/operations.md, crash safety): a run killed at any point never leaves the serving
 warehouse broken or half-published and the next run completes; a BI tool holding the warehouse open
 read-only during a publish keeps its consistent view while new readers see the new build."""
 

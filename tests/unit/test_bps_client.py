@@ -1,5 +1,5 @@
-"""The BPS WebAPI client against a real HTTP server on loopback, one test per answer shape of
-DESIGN.md §2, and the key never leaving the request URL."""
+"""The BPS WebAPI client against a real HTTP server on loopback, one test per answer shape
+(docs/inbox-formats.md), and the key never leaving the request URL."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@
 
 with transaksi as (
 
-    select * from {{ source('jakpreneur', 'transaksi') }}
+    select * from {{ ref('stg_jakpreneur__transaksi') }}
     {% if is_incremental() %}
     where batch_id > '{{ sudah }}'
     {% endif %}

@@ -184,10 +184,19 @@ def _read_csv_sql(path: Path, header: list[str], delimiter: str, encoding: str) 
     )
 
 
+def _open(path: Path, mode: str, **kwargs):
+    """A transaction export, plain or gzip-compressed (``.csv.gz``: large exports usually are)."""
+    if path.name.lower().endswith(".gz"):
+        import gzip
+
+        return gzip.open(path, mode, **kwargs)
+    return path.open(mode, **kwargs)
+
+
 def _locate_lines(path: Path, encoding: str, delimiter: str, ids: set[str]) -> dict[str, int]:
     """Line numbers of the rows whose first transaksi_id is in ``ids`` (only on the error path)."""
     found: dict[str, int] = {}
-    with path.open(encoding="utf-8" if encoding == "utf-8" else "latin-1", newline="") as fh:
+    with _open(path, "rt", encoding="utf-8" if encoding == "utf-8" else "latin-1", newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         header = [h.strip().lower().lstrip("\ufeff") for h in next(reader)]
         col = header.index("transaksi_id")
@@ -219,7 +228,8 @@ def stage_transactions(
     and ``nominal_dec`` typed) and returns (column, reason, transaksi_ids) of each kind of bad row;
     Kinerja passes its Great Expectations suite ``jakpreneur__transaksi`` run inside DuckDB (the
     one place these rules are written)."""
-    head = path.open("rb").read(1 << 20)
+    with _open(path, "rb") as fh:
+        head = fh.read(1 << 20)
     encoding, delimiter = sniff(path, head, SOURCE)
     header_line = head.split(b"\n", 1)[0].decode(encoding, "replace").lstrip("\ufeff")
     header = [h.strip().lower() for h in next(csv.reader([header_line], delimiter=delimiter))]
@@ -447,8 +457,8 @@ ENTITIES = (
         source=SOURCE,
         entity="transaksi",
         label="Jakpreneur transaction",
-        doc="QRIS and e-Order turnover, daily (or any period) files that may overlap",
-        suffixes=(".csv",),
+        doc="QRIS and e-Order turnover, daily (or any period) files that may overlap; plain or gzip-compressed",
+        suffixes=(".csv", ".csv.gz"),
         prefixes=("transaksi",),
         columns=(
             ("transaksi_id", "varchar"),

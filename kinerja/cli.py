@@ -26,6 +26,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"kinerja run FAILED: {exc}", file=sys.stderr)
         return 1
     print(result.summary)
+    for entry in result.ignored:  # every inbox entry is accounted for (a source's own are in the summary)
+        if f"IGNORED file       : {entry['sumber']}: {entry['berkas']}" not in result.summary:
+            print(f"  IGNORED entry      : {entry['sumber']}: {entry['alasan']}")
     print(f"  Finished in {result.seconds:.1f} s ({len(result.landed)} new batch(es), {result.unchanged} unchanged file(s)).")
     return 0
 

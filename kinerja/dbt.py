@@ -24,6 +24,17 @@ PROJECT_TARGET = DBT_PROJECT_DIR / "target"  # the project's own parse (git-igno
 _FAILED = ("error", "fail", "runtime error")
 
 
+def die_with_parent() -> None:
+    """In a child process before it runs: the kernel kills it when its parent dies, so a run killed
+    by an orchestrator (SIGKILL to the run alone) leaves no dbt behind holding the build file."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _env(db_path: Path | None) -> dict[str, str]:
     env = dict(os.environ)
     env.update(DBT_SEND_ANONYMOUS_USAGE_STATS="False", DBT_NO_VERSION_CHECK="True", DBT_USE_COLORS="False")
@@ -81,7 +92,9 @@ def run(
     cmd = command(args, target_dir, log_dir, dbt_vars) + ["--log-format", "json"]
     started = time.monotonic()
     shown, messages = -1, []
-    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=_env(db_path), cwd=DBT_PROJECT_DIR) as proc:
+    with subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=_env(db_path), cwd=DBT_PROJECT_DIR, preexec_fn=die_with_parent
+    ) as proc:
         assert proc.stdout is not None
         for line in proc.stdout:
             try:
@@ -93,8 +106,9 @@ def run(
             if info.get("level") in ("error", "warn"):
                 messages.append(info.get("msg", ""))
             node = data.get("node_info") or {}
-            if "index" in data and "total" in data and data.get("status") and node:
-                done, total, state = int(data["index"]), int(data["total"]), str(data["status"]).lower()
+            total = data.get("total") or data.get("num_models")  # model results say total, test results num_models
+            if "index" in data and total and data.get("status") and node:
+                done, total, state = int(data["index"]), int(total), str(data["status"]).lower()
                 step = max(total // 4, 1)
                 if state in _FAILED or done == total or done // step > shown:
                     shown = done // step

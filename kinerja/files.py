@@ -34,3 +34,22 @@ def fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def path_part(name: str, max_bytes: int = 200) -> str:
+    """Any text as one safe path component, for wherever a delivered file's name becomes part of a
+    path (quarantine folder, validation results): control characters and path marks become ``_``,
+    leading dots go, and a name longer than ``max_bytes`` (UTF-8) keeps its start and its suffix
+    with a short hash between, so two long names stay apart. The original name is kept as data."""
+    import hashlib
+
+    cleaned = "".join(c if c.isprintable() and c not in "/\\" else "_" for c in name).lstrip(".") or "_"
+    if len(cleaned.encode()) <= max_bytes:
+        return cleaned
+    suffix = Path(cleaned).suffix if len(Path(cleaned).suffix.encode()) <= 16 else ""
+    tag = "~" + hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+    budget = max_bytes - len(tag.encode()) - len(suffix.encode())
+    head = cleaned[: len(cleaned) - len(suffix)] if suffix else cleaned
+    while len(head.encode()) > budget:
+        head = head[:-1]
+    return head + tag + suffix

@@ -31,12 +31,14 @@ class IngestReport:
     landed: list[landing.Batch] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     rejected: list[InputFileError] = field(default_factory=list)
+    ignored: list[dict[str, str]] = field(default_factory=list)  # sumber, berkas, alasan: not read, and why
 
     def as_dict(self) -> dict:
         return {
             "landed": [b.batch_id for b in self.landed],
             "unchanged": [str(p) for p in self.unchanged],
             "rejected": [rejection(e) for e in self.rejected],
+            "ignored": list(self.ignored),
         }
 
 
@@ -150,8 +152,20 @@ def folder_entries(inbox: Path, source: str) -> list[Path]:
     folder = inbox / source
     if not folder.is_dir():
         return []
-    entries = [p for p in folder.iterdir() if (p.is_symlink() or p.is_file()) and not p.name.startswith(".")]
+    entries = [p for p in folder.iterdir() if not p.name.startswith(".")]
     return sorted(entries, key=lambda p: (p.lstat().st_mtime_ns, p.name))
+
+
+def ignored_reason(path: Path, declared: list[Entity]) -> str | None:
+    """Why an entry of a source folder is not read at all (a folder, a file type the source does
+    not take), naming what the source accepts; None for an entry that is read or rejected."""
+    accepted = sorted({s for e in declared for s in e.suffixes})
+    if path.is_dir() and not path.is_symlink():
+        return f"is a folder; {declared[0].label} files go straight into this folder ({', '.join(accepted)})"
+    if not path.name.lower().endswith(tuple(accepted)):
+        kinds = ", ".join(accepted)
+        return f"is not a file type this source reads; it takes {kinds} files (convert the file, or unpack it if it is compressed)"
+    return None
 
 
 def unsafe_entry(path: Path, source: str) -> InputFileError | None:
@@ -189,22 +203,44 @@ def ingest(settings: Settings, progress: Reporter = silent, sources: list[str] |
     (:func:`kinerja.pipeline.run`): what landed is published, the run then fails."""
     report = IngestReport()
     ctx = Context(settings, progress)
+    declared_sources = registry.sources()
+    if sources is None and settings.inbox.is_dir():  # every entry of the inbox is accounted for
+        for folder in sorted(settings.inbox.iterdir()):
+            if folder.name not in declared_sources and not folder.name.startswith("."):
+                known = ", ".join(declared_sources)
+                _ignore(
+                    report,
+                    progress,
+                    folder.name,
+                    folder,
+                    f"no source is declared for this folder; the inbox has one folder per source ({known})",
+                )
     try:
-        for source, declared in registry.sources().items():
+        for source, declared in declared_sources.items():
             if sources is not None and source not in sources:
                 continue
             entries = folder_entries(settings.inbox, source)
             for path in entries:
-                refused = unsafe_entry(path, source) or unclaimed(path, source, declared)
+                refused = unsafe_entry(path, source)
+                reason = None if refused else ignored_reason(path, declared)
+                if reason:
+                    _ignore(report, progress, source, path, reason)
+                    continue
+                refused = refused or unclaimed(path, source, declared)
                 if refused is not None:
                     sha = "" if path.is_symlink() else landing.sha256_of(path)
                     reject(settings, report, progress, refused, path, source, sha)
-            safe = [p for p in entries if unsafe_entry(p, source) is None]
+            safe = [p for p in entries if unsafe_entry(p, source) is None and ignored_reason(p, declared) is None]
             for entity in declared:
                 _land_entity(settings, report, progress, ctx, entity, [p for p in safe if entity.takes(p)])
     finally:
         ctx.close()
     return report
+
+
+def _ignore(report: IngestReport, progress: Reporter, source: str, path: Path, reason: str) -> None:
+    report.ignored.append({"sumber": source, "berkas": path.name, "alasan": reason})
+    progress(f"ingest: {path.name} IGNORED ({source}): {reason}")
 
 
 def _land_entity(settings: Settings, report: IngestReport, progress: Reporter, ctx: Context, entity: Entity, files: list[Path]) -> None:
@@ -269,4 +305,4 @@ def rejection_error(settings: Settings, rejected: list[dict[str, str]], publishe
 
 def merge_reports(reports: list[dict]) -> dict:
     """One ingest report (:meth:`IngestReport.as_dict`) from the reports of per-source ingests."""
-    return {key: [item for report in reports for item in report.get(key, [])] for key in ("landed", "unchanged", "rejected")}
+    return {key: [item for report in reports for item in report.get(key, [])] for key in ("landed", "unchanged", "rejected", "ignored")}

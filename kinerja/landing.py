@@ -175,9 +175,11 @@ def quarantine(quarantine_dir: Path, original: Path, reason: str, source: str = 
 
 
 def _safe_name(name: str) -> str:
-    """A file name as it may be written in the quarantine: no control characters or path marks."""
-    cleaned = "".join(c if c.isprintable() and c not in "/\\" else "_" for c in name).lstrip(".")
-    return cleaned or "_"
+    """A file name as it may be written in the quarantine: no control characters or path marks, and
+    short enough that ``.<name>.part`` and ``<name>.reason.txt`` fit the 255 bytes a name may have."""
+    from kinerja.files import path_part
+
+    return path_part(name, max_bytes=200)
 
 
 def glob_escape(text: str) -> str:

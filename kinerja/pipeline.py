@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kinerja import ingest as ingest_step
@@ -31,6 +31,7 @@ class RunResult:
     serving_db: str
     summary: str
     seconds: float
+    ignored: list[dict[str, str]] = field(default_factory=list)  # inbox entries not read, with the reason
 
 
 @contextmanager
@@ -47,11 +48,47 @@ def run_lock(settings: Settings) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _identity(path: Path) -> tuple | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+@contextmanager
+def io_errors_named(settings: Settings) -> Iterator[None]:
+    """Out of space (or any other I/O error) in any step ends as a PipelineError that names the
+    path and says what was left untouched, never as a traceback. Everything the run writes is
+    written aside and renamed in, so what was published before stands, a batch is whole or absent,
+    and the next run after space is freed completes (a half-written build file is replaced)."""
+    import duckdb
+
+    before = _identity(settings.serving_db)
+    try:
+        yield
+    except (OSError, duckdb.IOException, duckdb.TransactionException, duckdb.OutOfMemoryException) as exc:
+        if isinstance(exc, OSError):
+            where = f" ({exc.filename})" if exc.filename else ""
+            reason = f"{exc.strerror or exc}{where}"
+        else:
+            reason = str(exc).splitlines()[0][:300]
+        kept = (
+            f"the serving warehouse {settings.serving_db} was left as it was"
+            if _identity(settings.serving_db) == before
+            else f"the new warehouse {settings.serving_db} was published, but a later step (status, exports or docs) did not finish"
+        )
+        raise PipelineError(
+            f"a file could not be written or read: {reason}. {kept}; every landed batch is whole (a batch is written aside "
+            f"and renamed in). Free space under {settings.home} (df -h {settings.home}) and run again."
+        ) from None
+
+
 def run(settings: Settings, progress: Reporter = silent, full_refresh: bool = False) -> RunResult:
     """Ingest the inbox, build, audit, publish and summarise. Raises PipelineError on any failure;
     when files were rejected, after publishing what else landed (see :func:`build_and_publish`)."""
     started = time.monotonic()
-    with run_lock(settings):
+    with run_lock(settings), io_errors_named(settings):
         progress(f"run: inbox {settings.inbox}, home {settings.home}")
         report = ingest_step.ingest(settings, progress)
         ingested = report.as_dict()
@@ -65,6 +102,7 @@ def run(settings: Settings, progress: Reporter = silent, full_refresh: bool = Fa
         serving_db=str(settings.serving_db),
         summary=text,
         seconds=time.monotonic() - started,
+        ignored=report.ignored,
     )
 
 
@@ -80,20 +118,21 @@ def build_and_publish(settings: Settings, progress: Reporter = silent, ingested:
     scanned = ingested is not None  # without an inbox scan (a BPS poll), earlier rejections stand
     ingested = ingested if scanned else {"landed": [], "rejected": []}
     rejected = ingested["rejected"] if scanned else None
+    ignored = ingested.get("ignored") if scanned else None
     run_id = warehouse.new_run_id()
     ingested["run_id"] = run_id
     try:
         if rejected and not ingested["landed"] and not _unpublished(settings) and not full_refresh:
             progress("publish: nothing new landed besides the rejected file(s); the serving warehouse stays as it was")
-            status.write(settings, run_id, rejected)
+            status.write(settings, run_id, rejected, ignored)
         else:
             build_file = warehouse.build(settings, run_id, progress, full_refresh=full_refresh)
             quality.audit_marts(settings, build_file, run_id, progress)
-            publish_step.publish(settings, build_file, progress, rejected=rejected)
+            publish_step.publish(settings, build_file, progress, rejected=rejected, ignored=ignored)
     except PipelineError as exc:
         if not rejected:
             raise
-        status.write(settings, run_id, rejected)  # the rejection is not lost behind the build failure
+        status.write(settings, run_id, rejected, ignored)  # the rejection is not lost behind the build failure
         raise PipelineError(f"{exc}\n\n{ingest_step.rejection_error(settings, rejected, published=False)}") from None
     finally:
         try:

@@ -188,7 +188,13 @@ def published_batches(serving: Path, cutoff: str) -> tuple[str, set[str]] | None
         con.close()
 
 
-def publish(settings: Settings, build_file: Path, progress: Reporter = silent, rejected: list[dict[str, str]] | None = None) -> Path:
+def publish(
+    settings: Settings,
+    build_file: Path,
+    progress: Reporter = silent,
+    rejected: list[dict[str, str]] | None = None,
+    ignored: list[dict[str, str]] | None = None,
+) -> Path:
     """Move a finished build into place as the serving warehouse; return the serving path.
     ``rejected`` (files of this run that were refused) marks their sources stale; ``None`` keeps
     the marks recorded before."""
@@ -212,7 +218,7 @@ def publish(settings: Settings, build_file: Path, progress: Reporter = silent, r
     os.replace(build_file, settings.serving_db)
     files.fsync_dir(settings.warehouse_dir)
     progress(f"publish: {settings.serving_db} replaced atomically")
-    status.write(settings, run_id, rejected)  # after the rename: a killed publish leaves the old status
+    status.write(settings, run_id, rejected, ignored)  # after the rename: a killed publish leaves the old status
     exports = export_parquet(settings.serving_db, settings.exports_dir, public_marts(settings))
     progress(f"publish: {len(exports)} Parquet export(s) in {settings.exports_dir}")
     return settings.serving_db

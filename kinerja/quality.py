@@ -202,11 +202,16 @@ def _record(result, suite_name: str, run_name: str, batch_identifier: str, setti
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier, ValidationResultIdentifier
 
-    run = RunIdentifier(run_name=run_name, run_time=datetime.now(UTC))
+    # the store turns run name and batch into folder and file names: bounded and escaped there,
+    # the delivered file's own name kept as data in the result (and shown on its page)
+    run = RunIdentifier(run_name=files.path_part(run_name, 120), run_time=datetime.now(UTC))
     result.meta["run_id"] = run
     result.meta["validation_time"] = run.run_time
+    result.meta["berkas"] = batch_identifier
     key = ValidationResultIdentifier(
-        expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite_name), run_id=run, batch_identifier=batch_identifier
+        expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite_name),
+        run_id=run,
+        batch_identifier=files.path_part(batch_identifier, 120),
     )
     results_store(settings).set(key, result)
 

@@ -24,7 +24,8 @@ from kinerja.config import Settings
 VIEW = "status_sumber"
 COLUMNS = """
     sumber varchar, status varchar, batch_terakhir varchar, diterima_terakhir_pada timestamp,
-    berkas_ditolak varchar, alasan varchar, karantina varchar, diperiksa_pada timestamp, run_id varchar
+    berkas_ditolak varchar, alasan varchar, karantina varchar, diperiksa_pada timestamp, run_id varchar,
+    berkas_diabaikan varchar
 """
 
 
@@ -32,18 +33,26 @@ def status_file(settings: Settings) -> Path:
     return settings.warehouse_dir / f"{VIEW}.parquet"
 
 
-def write(settings: Settings, run_id: str, rejected: list[dict[str, str]] | None) -> Path:
+def write(settings: Settings, run_id: str, rejected: list[dict[str, str]] | None, ignored: list[dict[str, str]] | None = None) -> Path:
     """Rewrite ``warehouse/status_sumber.parquet`` from the landing zone and this run's rejections
     (:func:`kinerja.ingest.rejection`: sumber, berkas, karantina, alasan). ``None`` (a publish
-    without an inbox scan, e.g. after a BPS poll) keeps the rejections recorded before."""
+    without an inbox scan, e.g. after a BPS poll) keeps the rejections recorded before. ``ignored``
+    (entries of the source's folder that were not read: sumber, berkas, alasan) are listed with their
+    reason in ``berkas_diabaikan``; they do not make a source stale."""
     if rejected is None:
         rejected = stale(settings)
+    if ignored is None:  # no inbox scan: what the last scan did not read still stands
+        ignored = [
+            {"sumber": source, "berkas": line.split(": ", 1)[0], "alasan": line.split(": ", 1)[-1]}
+            for source, line in ignored_entries(settings)
+        ]
     checked = datetime.now(UTC).replace(tzinfo=None)
     rows = []
     for source, entities in registry.sources().items():  # every declared source, with or without batches
         batches = [b for e in entities for b in landing.landed_batches(settings.landing_dir, source, e.entity)]
         last = max(batches, key=lambda b: b.landed_at, default=None)
         bad = [r for r in rejected if r["sumber"] == source]
+        skipped = [f"{r['berkas']}: {r['alasan']}" for r in ignored or [] if r["sumber"] == source]
         rows.append(
             (
                 source,
@@ -55,6 +64,7 @@ def write(settings: Settings, run_id: str, rejected: list[dict[str, str]] | None
                 ", ".join(r["karantina"] for r in bad) or None,
                 checked,
                 run_id,
+                "\n".join(skipped) or None,
             )
         )
     target = status_file(settings)
@@ -63,7 +73,7 @@ def write(settings: Settings, run_id: str, rejected: list[dict[str, str]] | None
     con = duckdb.connect()
     try:
         con.execute(f"create table s ({COLUMNS})")
-        con.executemany("insert into s values (?, ?, ?, cast(? as timestamp), ?, ?, ?, ?, ?)", rows)
+        con.executemany("insert into s values (?, ?, ?, cast(? as timestamp), ?, ?, ?, ?, ?, ?)", rows)
         con.execute(f"copy s to {sql_literal(scratch)} (format parquet)")
     finally:
         con.close()
@@ -90,3 +100,21 @@ def stale(settings: Settings) -> list[dict[str, str]]:
     finally:
         con.close()
     return [{"sumber": r[0], "berkas": r[1] or "", "karantina": r[2] or "", "alasan": r[3] or ""} for r in rows]
+
+
+def ignored_entries(settings: Settings) -> list[tuple[str, str]]:
+    """(sumber, one line per ignored entry) from the status file: what the last inbox scan did not read."""
+    path = status_file(settings)
+    if not path.exists():
+        return []
+    con = duckdb.connect()
+    try:
+        names = {r[0] for r in con.execute(f"describe select * from read_parquet({sql_literal(path)})").fetchall()}
+        if "berkas_diabaikan" not in names:  # a status file written before the column existed
+            return []
+        rows = con.execute(
+            f"select sumber, berkas_diabaikan from read_parquet({sql_literal(path)}) where berkas_diabaikan is not null order by sumber"
+        ).fetchall()
+    finally:
+        con.close()
+    return [(source, line) for source, text in rows for line in text.splitlines()]

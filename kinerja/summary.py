@@ -116,6 +116,8 @@ def summarize(settings: Settings) -> str:
         lines.append(
             f"  STALE source       : {r['sumber']}: {r['berkas']} rejected, marts keep its last good data (marts.status_sumber; {r['karantina']})"
         )
+    for source, line in status.ignored_entries(settings):
+        lines.append(f"  IGNORED file       : {source}: {line}")
     if changes:
         lines.append(f"  Changed in the latest publish with changes: {len(changes)} row(s) (marts.log_perubahan), e.g.")
         shown = [c for c in changes if c[0] == "capaian_indikator" and c[4] == "PERKIN" and c[3] == "TAHUNAN"][:6]

@@ -43,6 +43,42 @@ def remove_stale_builds(settings: Settings, older_than_seconds: float = 6 * 3600
                 leftover.unlink(missing_ok=True)
 
 
+def stop_stale_builders(path: Path, progress: Reporter = silent) -> list[int]:
+    """Kill any process that still holds the fixed-name build file: builds run under the run lock,
+    so a holder is an orphan of a killed run (e.g. a dbt started before children died with their
+    parent), whose DuckDB lock would make this build fail. Linux (/proc); returns the pids killed."""
+    import signal
+
+    killed = []
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return killed
+    targets = {str(path), str(path) + ".wal"}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            holds = any(os.readlink(fd) in targets for fd in (entry / "fd").iterdir())
+        except OSError:  # gone, or not ours to look at
+            continue
+        if holds:
+            try:
+                os.kill(int(entry.name), signal.SIGKILL)
+                killed.append(int(entry.name))
+            except OSError:
+                continue
+    for pid in killed:
+        for _ in range(100):  # until the kernel has released its file locks (gone, or a zombie)
+            try:
+                if "State:\tZ" in (proc / str(pid) / "status").read_text():
+                    break
+            except OSError:
+                break
+            time.sleep(0.05)
+        progress(f"build: stopped process {pid}, left by a killed run, which still held {path.name}")
+    return killed
+
+
 def as_of_cutoff(text: str) -> str:
     """``2025-01-31`` (end of that day, UTC) or ``2025-01-31T08:00:00`` -> a landed_at bound."""
     text = text.strip().rstrip("Z")
@@ -163,6 +199,7 @@ def build(
     # whole project (~7 s) whenever its profile changes, and the profile holds this path. Builds run
     # under the run lock, so a file left at this name is from a killed run.
     path = final.with_name("kinerja-build.duckdb")
+    stop_stale_builders(path, progress)
     for leftover in (path, path.with_name(path.name + ".wal")):
         leftover.unlink(missing_ok=True)
     counts = load_raw(path, settings, as_of, only)

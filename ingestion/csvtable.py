@@ -49,12 +49,18 @@ class Table:
 MAX_HEADER_BYTES = 64 * 1024
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # what Excel writes for "Unicode Text" (UTF-16, tab separated)
+
+
 def delimiter_of(sample: str | bytes) -> str:
-    """``;`` when the sample (the header line, or the first lines) holds more semicolons than
-    commas, else ``,``: the one delimiter rule of every CSV reader."""
-    if isinstance(sample, bytes):
-        return ";" if sample.count(b";") > sample.count(b",") else ","
-    return ";" if sample.count(";") > sample.count(",") else ","
+    """The one delimiter rule of every CSV reader, from the header line (or the first lines): a tab
+    when it has more tabs than semicolons and commas (Excel's "Text" and "Unicode Text"), else ``;``
+    when it has more semicolons than commas, else ``,``."""
+    text = sample.decode("latin-1") if isinstance(sample, bytes) else sample
+    tabs, semis, commas = text.count("\t"), text.count(";"), text.count(",")
+    if tabs > max(semis, commas):
+        return "\t"
+    return ";" if semis > commas else ","
 
 
 def sniff(path: Path, data: bytes, source: str) -> tuple[str, str]:
@@ -62,6 +68,11 @@ def sniff(path: Path, data: bytes, source: str) -> tuple[str, str]:
     HTML page saved under a .csv name or a first line too long to be a header."""
     if not data.strip():
         raise fail(path, source, "the file is empty; expected a header row and data rows")
+    if data.startswith(UTF16_BOMS):
+        text = data[: 1 << 16].decode("utf-16", errors="ignore")
+        if text.lstrip().lower().startswith("<"):
+            raise fail(path, source, "this is an HTML/XML page (an error or login page saved as .csv?), not a CSV export")
+        return "utf-16", delimiter_of(text.split("\n", 1)[0])
     head = data[:512].lstrip().lower()
     if head.startswith((b"<!doctype", b"<html", b"<?xml", b"<")):
         raise fail(path, source, "this is an HTML/XML page (an error or login page saved as .csv?), not a CSV export")
@@ -78,7 +89,13 @@ def sniff(path: Path, data: bytes, source: str) -> tuple[str, str]:
 
 
 def decode(path: Path, data: bytes, source: str) -> tuple[str, str]:
-    """The text of an export and its encoding: UTF-8 (with or without BOM), else Windows-1252."""
+    """The text of an export and its encoding: UTF-16 with its BOM (Excel's "Unicode Text"), UTF-8
+    (with or without BOM), else Windows-1252."""
+    if data.startswith(UTF16_BOMS):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise fail(path, source, "starts like UTF-16 text (Excel's 'Unicode Text') but cannot be decoded as such") from None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding), encoding
@@ -117,6 +134,16 @@ def read_table(path: Path, source: str, required: tuple[str, ...], max_bytes: in
 def _shown(text: str, limit: int = 300) -> str:
     """Text from a file as an error message quotes it: a header can be one line of megabytes."""
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def parse_whole(text: str, what: str) -> int:
+    """A whole number typed in a cell (``12``); ValueError in words a planner reads, never Python's."""
+    value = text.strip()
+    if not value:
+        raise ValueError(f"{what} is empty; expected a whole number such as 12")
+    if not value.lstrip("-").isdigit():
+        raise ValueError(f"'{text}' is not a whole number; expected {what} as digits such as 12")
+    return int(value)
 
 
 def parse_date(text: str) -> date:

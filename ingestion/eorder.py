@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ingestion.csvtable import dedupe_rows, parse_date, parse_timestamp, read_table, reject_if
 from ingestion.errors import InputFileError, RowProblem
-from ingestion.jakpreneur import now_wib
+from ingestion.jakpreneur import now_wib, typed_cells
 from ingestion.numbers import parse_rupiah
 from ingestion.registry import Entity, ReadContext
 
@@ -39,12 +39,14 @@ def parse(path: Path, known_umkm: set[str]):
             "umkm_id": cell["umkm_id"],
             "status": cell["status"].upper(),
         }
-        try:
-            rec["tanggal_pesanan"] = parse_date(cell["tanggal_pesanan"])
-            rec["nilai_pesanan"] = int(parse_rupiah(cell["nilai_pesanan"], grouped=False))
-            rec["diperbarui_pada"] = parse_timestamp(cell["diperbarui_pada"])
-        except ValueError as exc:
-            problems.append(RowProblem(line, None, str(exc)))
+        readers = (
+            ("tanggal_pesanan", parse_date),
+            ("nilai_pesanan", lambda t: int(parse_rupiah(t, grouped=False))),
+            ("diperbarui_pada", parse_timestamp),
+        )
+        bad = [RowProblem(line, column, message) for column, message in typed_cells(rec, cell, readers)]
+        if bad:
+            problems.extend(bad)
             continue
         if not rec["nomor_pesanan"]:
             problems.append(RowProblem(line, "nomor_pesanan", "nomor_pesanan is empty"))

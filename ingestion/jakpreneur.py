@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from ingestion.csvtable import dedupe_rows, parse_date, read_table, reject_if, sniff, sql_literal
+from ingestion.csvtable import dedupe_rows, parse_date, parse_whole, read_table, reject_if, sniff, sql_literal
 from ingestion.errors import InputFileError, RowProblem
 from ingestion.numbers import parse_angka, parse_rupiah
 from ingestion.registry import Entity, ReadContext, StagedRows
@@ -127,6 +127,17 @@ def parse_registry(path: Path, pembina_codes: set[str]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def typed_cells(rec: dict, cell: dict[str, str], readers) -> list[tuple[str, str]]:
+    """Type each cell with its reader into ``rec``; (column, message) of each cell that cannot be read."""
+    bad = []
+    for column, read in readers:
+        try:
+            rec[column] = read(cell[column])
+        except ValueError as exc:
+            bad.append((column, str(exc)))
+    return bad
+
+
 def parse_assessments(path: Path, known_umkm: set[str]) -> pd.DataFrame:
     import pandas as pd
 
@@ -136,15 +147,16 @@ def parse_assessments(path: Path, known_umkm: set[str]) -> pd.DataFrame:
     today = now_wib().date()
     for line, cell in table.rows(problems):
         rec: dict = {"baris": line, "penilaian_id": cell["penilaian_id"], "umkm_id": cell["umkm_id"]}
-        try:
-            rec["tanggal_penilaian"] = parse_date(cell["tanggal_penilaian"])
-            for money in ("omzet_tahunan", "aset"):
-                rec[money] = int(parse_rupiah(cell[money], grouped=False))
-            rec["tenaga_kerja"] = int(cell["tenaga_kerja"])
-            usd = cell["nilai_invoice_ekspor_usd"]
-            rec["nilai_invoice_ekspor_usd"] = str(parse_angka(usd)) if usd else None
-        except ValueError as exc:
-            problems.append(RowProblem(line, None, str(exc)))
+        readers = (
+            ("tanggal_penilaian", parse_date),
+            ("omzet_tahunan", lambda t: int(parse_rupiah(t, grouped=False))),
+            ("aset", lambda t: int(parse_rupiah(t, grouped=False))),
+            ("tenaga_kerja", lambda t: parse_whole(t, "tenaga_kerja (workers)")),
+            ("nilai_invoice_ekspor_usd", lambda t: str(parse_angka(t)) if t else None),
+        )
+        bad = [RowProblem(line, column, message) for column, message in typed_cells(rec, cell, readers)]
+        if bad:
+            problems.extend(bad)
             continue
         if not rec["penilaian_id"]:
             problems.append(RowProblem(line, "penilaian_id", "penilaian_id is empty"))
@@ -231,6 +243,18 @@ def stage_transactions(
     with _open(path, "rb") as fh:
         head = fh.read(1 << 20)
     encoding, delimiter = sniff(path, head, SOURCE)
+    if encoding == "utf-16":
+        raise InputFileError(
+            path,
+            [
+                RowProblem(
+                    1,
+                    None,
+                    "the file is UTF-16 text (what Excel saves as 'Unicode Text'); a transaction export is read as UTF-8 or Windows-1252: save it as 'CSV UTF-8' or export it again from Jakpreneur",
+                )
+            ],
+            SOURCE,
+        )
     header_line = head.split(b"\n", 1)[0].decode(encoding, "replace").lstrip("\ufeff")
     header = [h.strip().lower() for h in next(csv.reader([header_line], delimiter=delimiter))]
     missing = [c for c in TRANSACTION_COLUMNS if c not in header]

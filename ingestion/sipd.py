@@ -180,18 +180,45 @@ def _check_archive(path: Path) -> None:
                 ],
                 SOURCE,
             )
+        names = _sheet_names(archive)
         for member in members:
             if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
-                _check_sheet_area(path, archive, member)
+                _check_sheet_area(path, archive, member, names.get(member.filename))
 
 
 _CELL_REF = re.compile(rb'<(?:c|dimension) r(?:ef)?="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
+_CELL = re.compile(rb"<c\b([^>]*?)(?<!/)>(.*?)</c>", re.DOTALL)
+_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_VALUE = re.compile(rb"<v>(.*?)</v>", re.DOTALL)
+_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.DOTALL)
 
 
-def _check_sheet_area(path: Path, archive, member) -> None:
-    """A cell written at XFD1048576 makes a tiny file whose grid is 17 billion cells."""
+def _sheet_names(archive) -> dict[str, str]:
+    """``xl/worksheets/sheet1.xml`` -> the sheet's name as the workbook shows it."""
+    try:
+        book = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    targets = {m.group(1): m.group(2) for m in re.finditer(rb'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)}
+    targets.update({m.group(2): m.group(1) for m in re.finditer(rb'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
+    names = {}
+    for m in re.finditer(rb'<sheet\b[^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', book):
+        target = targets.get(m.group(2), b"").decode()
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        names[member] = m.group(1).decode("utf-8", "replace").replace("&amp;", "&")
+    return names
+
+
+def _check_sheet_area(path: Path, archive, member, sheet_name: str | None = None) -> None:
+    """Before the reader opens a sheet: a cell written at XFD1048576 makes a tiny file whose grid is
+    17 billion cells; and a cell that has no value to read (a formula saved without its result,
+    which a reader would take as empty or 0, or an error value such as #REF!) rejects the file,
+    naming sheet and cell: a wrong rupiah figure must never load silently."""
     rows = cols = 0
     tail = b""
+    unreadable: list[RowProblem] = []
+    shown = sheet_name or member.filename.rsplit("/", 1)[-1]
     with archive.open(member) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             data = tail + chunk
@@ -200,7 +227,39 @@ def _check_sheet_area(path: Path, archive, member) -> None:
                 for ch in letters:
                     col = col * 26 + ch - 64
                 rows, cols = max(rows, int(number)), max(cols, col)
-            tail = data[-64:]
+            end = 0
+            for cell in _CELL.finditer(data):
+                end = cell.end()
+                attrs, content = cell.group(1), cell.group(2)
+                if len(unreadable) >= 50 or (b"<f" not in content and b't="e"' not in attrs):
+                    continue
+                ref = _REF.search(attrs)
+                where = (ref.group(1).decode() + ref.group(2).decode()) if ref else "?"
+                row = int(ref.group(2)) if ref else None
+                value = _VALUE.search(content)
+                text = value.group(1).decode("utf-8", "replace").strip() if value else ""
+                if b't="e"' in attrs:
+                    unreadable.append(
+                        RowProblem(
+                            row,
+                            f"cell {where}",
+                            f"sheet '{shown}': cell {where} holds the error value {text or '(error)'} instead of a value; correct it in the spreadsheet and export again",
+                        )
+                    )
+                elif not text:
+                    formula = _FORMULA.search(content)
+                    formula_text = (formula.group(1) or b"").decode("utf-8", "replace") if formula else ""
+                    unreadable.append(
+                        RowProblem(
+                            row,
+                            where.rstrip("0123456789"),
+                            f"sheet '{shown}', cell {where} holds a formula{' (=' + formula_text[:80] + ')' if formula_text else ''} saved without its result, "
+                            "so it has no value to read; open the file in Excel or LibreOffice, let it recalculate and save it again (or paste the cells as values)",
+                        )
+                    )
+            tail = data[end:] if end else data
+            if len(tail) > 1 << 20:  # no cell is that long: keep only what can still hold a cell reference
+                tail = tail[-4096:]
     if rows * max(cols, 1) > MAX_CELLS:
         raise InputFileError(
             path,
@@ -208,12 +267,14 @@ def _check_sheet_area(path: Path, archive, member) -> None:
                 RowProblem(
                     None,
                     None,
-                    f"sheet {member.filename.rsplit('/', 1)[-1]} spans {rows:,} rows x {cols:,} columns; a SIPD export is expected "
+                    f"sheet {shown} spans {rows:,} rows x {cols:,} columns; a SIPD export is expected "
                     f"under {MAX_CELLS:,} cells (a formatted empty area or a stray cell far away? delete the unused rows and columns)",
                 )
             ],
             SOURCE,
         )
+    if unreadable:
+        raise InputFileError(path, unreadable, SOURCE)
 
 
 def _read_sheets(path: Path) -> list[_Sheet]:

@@ -272,6 +272,15 @@ def read_and_validate(entity: Entity, path: Path, ctx: Context, progress: Report
         rows = entity.read(path, ctx)
     except csv.Error as exc:  # e.g. a field of megabytes: a damaged export, not a bug
         raise InputFileError(path, [RowProblem(None, None, f"not a readable CSV export ({exc})")], entity.source) from None
+    except (InputFileError, OSError):
+        raise
+    except Exception as exc:  # a reader's defect must not end the run nor reach a planner as Python text
+        progress(f"ingest: {path.name}: the {entity.label} reader failed ({type(exc).__name__}: {exc}); the file was quarantined")
+        problem = (
+            f"Kinerja could not read this {entity.label} file; it was kept in quarantine and nothing of it was loaded. "
+            "Check that it is an export in the documented format (docs/inbox-formats.md); if it is, send it to the data engineer."
+        )
+        raise InputFileError(path, [RowProblem(None, None, problem)], entity.source) from None
     if isinstance(rows, StagedRows):
         return rows
     if entity.suite:

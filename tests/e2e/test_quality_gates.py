@@ -69,8 +69,9 @@ def _oversized_sheet(path: Path) -> None:
 CORPUS = [
     # E-Monev
     ("emonev", "terpotong.csv", EMONEV_HEADER + "2024,TAHUNAN,SK09,71,koreksi\n2024,TAHU", ["row 3"]),
-    ("emonev", "utf16.csv", (EMONEV_HEADER + "2024,TAHUNAN,SK09,71,\n").encode("utf-16"), ["header is missing"]),
-    ("emonev", "tab.csv", EMONEV_HEADER.replace(",", "\t") + "2024\tTAHUNAN\tSK09\t71\t\n", ["header is missing"]),
+    # Excel's "Unicode Text" (UTF-16, tabs) and "Text" (tabs) are read; these two lack a column
+    ("emonev", "utf16.csv", "tahun\tperiode\tindikator_kode\n2024\tTAHUNAN\tSK09\n".encode("utf-16"), ["header is missing", "realisasi"]),
+    ("emonev", "tab.csv", "tahun\tperiode\tindikator_kode\tnilai\n2024\tTAHUNAN\tSK09\t71\n", ["header is missing"]),
     ("emonev", "tanpa_header.csv", "2024,TAHUNAN,SK09,71,koreksi\n", ["header is missing"]),
     ("emonev", "ganda.csv", EMONEV_HEADER + "2024,TAHUNAN,SK09,71,\n2024,TAHUNAN,SK09,72,\n", ["more than once"]),
     ("emonev", "kosong.csv", "", ["empty"]),
@@ -109,7 +110,12 @@ CORPUS = [
         REGISTRY_HEADER + "JPX1,Usaha,31/01/2024,JAKARTA TIMUR,NON_BINAAN,,2024-01-31 08:00:00\n",
         ["row 2", "YYYY-MM-DD"],
     ),
-    ("jakpreneur", "umkm_utf16.csv", (REGISTRY_HEADER + "JPX1,Usaha,2024-01-31,JAKARTA TIMUR,NON_BINAAN,,\n").encode("utf-16"), ["header"]),
+    (
+        "jakpreneur",
+        "umkm_utf16.csv",
+        (REGISTRY_HEADER + "JPX1,Usaha,2024-01-31,JAKARTA TIMUR,NON_BINAAN,,\n").encode("utf-16"),
+        ["row 2", "diperbarui_pada", "YYYY-MM-DD HH:MM:SS"],
+    ),
     (
         "jakpreneur",
         "transaksi_tanggal_salah.csv",
@@ -141,7 +147,46 @@ CORPUS = [
     ("emonev", "tautan.csv", "symlink:/etc/passwd", ["symbolic link"]),
     ("bps", "pdrb..\\..\\etc\\passwd.json", "{}", ["path marks"]),
     ("jakpreneur", "transaksi_baris\nbaru.csv", TRANSACTION_HEADER, ["control characters"]),
+    # cells that have no value: never a number
+    (
+        "sipd",
+        "rumus_tanpa_nilai_2024.xlsx",
+        lambda: _sipd_with_cell("=SUM(K20:K21)"),
+        ["cell K", "formula (=SUM(K20:K21)) saved without its result"],
+    ),
+    ("sipd", "nilai_galat_2024.xlsx", lambda: _sipd_with_cell("#VALUE!"), ["cell K", "error value #VALUE!"]),
+    ("sipd", "ref_galat_2024.xlsx", lambda: _sipd_with_cell("#REF!"), ["error value #REF!"]),
+    # messages in words a planner understands, naming row and column
+    (
+        "jakpreneur",
+        "penilaian_tenaga_kosong.csv",
+        "penilaian_id,umkm_id,tanggal_penilaian,omzet_tahunan,aset,tenaga_kerja,nilai_invoice_ekspor_usd\nP9,JP0000002,2024-01-02,1000,1000,,\n",
+        ["row 2, column 'tenaga_kerja'", "tenaga_kerja (workers) is empty; expected a whole number"],
+    ),
+    (
+        "eorder",
+        "pesanan_nilai_kosong.csv",
+        ORDER_HEADER + "EO-9,2025-01-02,BPPBJ,JP0000002,,SELESAI,2025-01-03 10:00:00\n",
+        ["row 2, column 'nilai_pesanan'"],
+    ),
+    (
+        "jakpreneur",
+        "transaksi_unicode.csv",
+        (TRANSACTION_HEADER + "T1,JP0000002,2025-01-05 09:00:00,QRIS,PENJUALAN,15000,\n").encode("utf-16"),
+        ["UTF-16", "Unicode Text"],
+    ),
 ]
+
+
+def _sipd_with_cell(value: str) -> bytes:
+    """The 2024 SIPD sample with one realisasi cell replaced (openpyxl saves formulas without results)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(SAMPLE_INBOX / "sipd" / "sipd_anggaran_2024.xlsx")
+    book.active["K14"] = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def test_the_corpus_has_at_least_25_bad_inputs_across_every_source():

@@ -150,7 +150,7 @@ class _Sheet:
     rows: list[list]
 
 
-def _check_archive(path: Path) -> None:
+def check_archive(path: Path, source: str = SOURCE, what: str = "a SIPD export") -> None:
     """Refuse a zip bomb before anything is decompressed (the sizes a zip declares against a bound
     and a plausible compression ratio), and a sheet whose cells span a huge grid before the reader
     lays it out in memory."""
@@ -160,7 +160,7 @@ def _check_archive(path: Path) -> None:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputFileError(
-            path, [RowProblem(None, None, f"not a readable XLSX spreadsheet (broken zip archive: {exc})")], SOURCE
+            path, [RowProblem(None, None, f"not a readable XLSX spreadsheet (broken zip archive: {exc})")], source
         ) from None
     with archive:
         members = archive.infolist()
@@ -173,17 +173,17 @@ def _check_archive(path: Path) -> None:
                     RowProblem(
                         None,
                         None,
-                        f"the spreadsheet unpacks to {unpacked:,} bytes from {packed:,} ({unpacked / packed:,.0f}x); a SIPD export is "
+                        f"the spreadsheet unpacks to {unpacked:,} bytes from {packed:,} ({unpacked / packed:,.0f}x); {what} is "
                         f"expected under {MAX_UNPACKED_BYTES:,} bytes unpacked and {MAX_RATIO}x compression (a zip bomb or a damaged "
                         "file); it was not opened",
                     )
                 ],
-                SOURCE,
+                source,
             )
         names = _sheet_names(archive)
         for member in members:
             if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
-                _check_sheet_area(path, archive, member, names.get(member.filename))
+                _check_sheet_area(path, archive, member, names.get(member.filename), source, what)
 
 
 _CELL_REF = re.compile(rb'<(?:c|dimension) r(?:ef)?="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
@@ -210,7 +210,9 @@ def _sheet_names(archive) -> dict[str, str]:
     return names
 
 
-def _check_sheet_area(path: Path, archive, member, sheet_name: str | None = None) -> None:
+def _check_sheet_area(
+    path: Path, archive, member, sheet_name: str | None = None, source: str = SOURCE, what: str = "a SIPD export"
+) -> None:
     """Before the reader opens a sheet: a cell written at XFD1048576 makes a tiny file whose grid is
     17 billion cells; and a cell that has no value to read (a formula saved without its result,
     which a reader would take as empty or 0, or an error value such as #REF!) rejects the file,
@@ -267,14 +269,14 @@ def _check_sheet_area(path: Path, archive, member, sheet_name: str | None = None
                 RowProblem(
                     None,
                     None,
-                    f"sheet {shown} spans {rows:,} rows x {cols:,} columns; a SIPD export is expected "
+                    f"sheet {shown} spans {rows:,} rows x {cols:,} columns; {what} is expected "
                     f"under {MAX_CELLS:,} cells (a formatted empty area or a stray cell far away? delete the unused rows and columns)",
                 )
             ],
-            SOURCE,
+            source,
         )
     if unreadable:
-        raise InputFileError(path, unreadable, SOURCE)
+        raise InputFileError(path, unreadable, source)
 
 
 def _read_sheets(path: Path) -> list[_Sheet]:
@@ -298,7 +300,7 @@ def _read_sheets(path: Path) -> list[_Sheet]:
                 ],
                 SOURCE,
             )
-        _check_archive(path)
+        check_archive(path)
         from python_calamine import CalamineWorkbook
 
         try:

@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingestion.bps import ENTITY, SOURCE, SUITE, for_validation
-from ingestion.bps.answer import rows_from_answer
+from ingestion.bps.answer import NotAvailable, rows_from_answer
 from ingestion.bps.client import BpsClient
 from ingestion.bps.config import BpsConfig, load_config, normalise_label
 from ingestion.bps.errors import BpsError
@@ -131,7 +131,12 @@ def poll(
             result.not_available.append(f"{answer.url}: {answer.not_available.reason}")
             progress(f"bps poll: {answer.url} -> {answer.not_available.reason}")
             continue
-        frames.append(rows_from_answer(answer.body, config, answer.url, answer.domain))
+        rows = rows_from_answer(answer.body, config, answer.url, answer.domain)
+        if isinstance(rows, NotAvailable):  # "available" but empty: nothing new, not an error
+            result.not_available.append(f"{answer.url}: {rows.reason}")
+            progress(f"bps poll: {answer.url} -> available but empty, nothing new")
+            continue
+        frames.append(rows)
     if not frames:
         return result
     rows = pd.concat(frames, ignore_index=True)

@@ -39,8 +39,8 @@ ENTITIES = (
         source=SOURCE,
         entity=ENTITY,
         label="BPS",
-        doc="PDRB by lapangan usaha (DKI Jakarta and Indonesia, ADHB and ADHK): saved WebAPI answers, tables saved as CSV, and polls",
-        suffixes=(".json", ".csv"),
+        doc="PDRB by lapangan usaha (DKI Jakarta and Indonesia, ADHB and ADHK): saved WebAPI answers, tables saved as CSV or XLSX, and polls",
+        suffixes=(".json", ".csv", ".xlsx"),
         columns=(
             ("domain", "varchar"),
             ("var_id", "integer"),

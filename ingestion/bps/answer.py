@@ -20,20 +20,28 @@ from typing import Any
 
 import pandas as pd
 
+from ingestion.bps import identity
 from ingestion.bps.config import HARGA, BpsConfig, normalise_label
 from ingestion.bps.errors import BpsAnswerError, BpsApiError
 
 COLUMNS = ["baris", "domain", "var_id", "harga", "vervar_kode", "uraian", "seri", "tahun", "periode", "nilai", "catatan", "status_angka"]
 
+# periods by their label, whatever code group BPS gives them (31-35, 41-45, ...): a table whose
+# periods are not these (months, semesters) is not a quarterly table and is refused
 _PERIODE_LABEL = {
     "triwulan i": "TW1",
     "triwulan ii": "TW2",
     "triwulan iii": "TW3",
     "triwulan iv": "TW4",
+    "triwulan 1": "TW1",
+    "triwulan 2": "TW2",
+    "triwulan 3": "TW3",
+    "triwulan 4": "TW4",
     "tahunan": "TAHUNAN",
     "tahun": "TAHUNAN",
+    "jumlah": "TAHUNAN",
+    "total": "TAHUNAN",
 }
-_PERIODE_VAL = {31: "TW1", 32: "TW2", 33: "TW3", 34: "TW4", 35: "TAHUNAN", 0: "TAHUNAN"}
 _VOCABULARIES = ("var", "turvar", "vervar", "tahun", "turtahun")
 
 
@@ -45,16 +53,23 @@ class NotAvailable:
 
 
 def periode_of(val: Any, label: str) -> str | None:
-    return _PERIODE_LABEL.get(normalise_label(label)) or _PERIODE_VAL.get(_as_int(val))
+    """The period a ``turtahun`` label (or a saved table's period header) names, by its words."""
+    return _PERIODE_LABEL.get(normalise_label(label))
 
 
 def harga_of_label(label: str) -> str | None:
-    text = normalise_label(label)
-    if "adhb" in text.split() or "harga berlaku" in text:
-        return "ADHB"
-    if "adhk" in text.split() or "harga konstan" in text:
-        return "ADHK"
-    return None
+    return identity.harga_of(label)
+
+
+def drop_unreleased(rows: list[dict]) -> list[dict]:
+    """BPS prints the periods it has not released yet as ``-`` (or leaves them empty) all down the
+    column: such a period of a table loads nothing. A single ``-`` among released figures stays
+    *nihil* (0, ``catatan = 'nihil (-)'``)."""
+    released: dict[tuple, bool] = {}
+    for r in rows:
+        key = (r["domain"], r["harga"], r["tahun"], r["periode"])
+        released[key] = released.get(key, False) or r["catatan"] is None
+    return [r for r in rows if released[(r["domain"], r["harga"], r["tahun"], r["periode"])]]
 
 
 def status_angka_of(label: str) -> str | None:
@@ -133,10 +148,26 @@ def rows_from_answer(answer: Any, config: BpsConfig, where: str, domain: str | N
     unavailable = check_status(answer, where)
     if unavailable:
         return unavailable
-    vocab = {name: _vocabulary(answer, name, where) for name in _VOCABULARIES}
     content = answer.get("datacontent")
+    if content in ([], {}) or answer.get("tahun") == []:  # "available", but nothing in it: nothing new
+        return NotAvailable("kosong")
+    vocab = {name: _vocabulary(answer, name, where) for name in _VOCABULARIES}
     if not isinstance(content, dict):
         raise BpsAnswerError(f"{where}: 'datacontent' is missing or not an object")
+    periods = [label for _, label in vocab["turtahun"]]
+    if not all(periode_of(None, label) for label in periods):
+        raise BpsAnswerError(
+            f"{where}: the table's periods are {', '.join(repr(p) for p in periods)}: it is not a quarterly table "
+            "(Triwulan I-IV and Tahunan or Jumlah), so it cannot be the configured PDRB series"
+        )
+    for item in answer.get("var") or []:
+        var_id = _as_int(item.get("val")) if isinstance(item, dict) else None
+        known = config.variable(var_id) if var_id is not None else None
+        home = known[0] if known else (config.domain(domain) if domain and any(d.kode == domain for d in config.domains) else None)
+        if home is not None:
+            wrong = identity.problem(str(item.get("label", "")), home, known[1] if known else None, f"{where}, variable {item.get('val')}")
+            if wrong:
+                raise BpsAnswerError(wrong)
 
     combos: dict[str, tuple | None] = {}
     for vi, (vervar, uraian) in enumerate(vocab["vervar"]):
@@ -187,7 +218,7 @@ def rows_from_answer(answer: Any, config: BpsConfig, where: str, domain: str | N
                 "var_id": var_id,
                 "harga": harga,
                 "vervar_kode": vervar,
-                "uraian": uraian,
+                "uraian": identity.strip_tags(uraian),
                 "seri": config.seri_of(uraian),
                 "tahun": year,
                 "periode": periode,
@@ -199,6 +230,7 @@ def rows_from_answer(answer: Any, config: BpsConfig, where: str, domain: str | N
     if problems:
         shown = "; ".join(problems[:10]) + (f"; and {len(problems) - 10} more" if len(problems) > 10 else "")
         raise BpsAnswerError(f"{where}: {len(problems)} problem(s), nothing loaded: {shown}")
+    rows = drop_unreleased(rows)
     rows.sort(key=lambda r: r.pop("_order"))
     frame = pd.DataFrame(rows, columns=COLUMNS[1:])
     frame.insert(0, "baris", range(1, len(frame) + 1))

@@ -65,8 +65,8 @@ _ENUMERATOR = re.compile(r"^\s*(?:[A-Za-z](?:\s*,\s*[A-Za-z])*|\d+[a-z]?|[IVX]+)
 
 
 def normalise_label(label: str) -> str:
-    """``"C. Industri Pengolahan "`` -> ``"industri pengolahan"``: no enumerator, case or punctuation."""
-    text = _ENUMERATOR.sub("", str(label).strip())
+    """``"C. Industri Pengolahan "`` -> ``"industri pengolahan"``: no HTML markup, enumerator, case or punctuation."""
+    text = _ENUMERATOR.sub("", re.sub(r"<[^>]+>", " ", str(label)).strip())
     text = re.sub(r"[^0-9a-z]+", " ", text.lower())
     return " ".join(text.split())
 

@@ -20,7 +20,7 @@ def parse_file(path: Path, config: BpsConfig):
     """Typed rows (a pandas DataFrame with ``baris``) of one dropped file."""
     import pandas as pd
 
-    if path.suffix.lower() == ".csv":
+    if path.suffix.lower() in (".csv", ".xlsx"):
         return tabel.parse(path, config)
     try:
         if path.stat().st_size > tabel.MAX_BYTES:

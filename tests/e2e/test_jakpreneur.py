@@ -206,7 +206,7 @@ def test_bad_transaction_rows_are_rejected_with_file_row_and_reason(home_copy):
             "pesanan_2025-02.csv",
             "nomor_pesanan;tanggal_pesanan;perangkat_daerah_pemesan;umkm_id;nilai_pesanan;status;diperbarui_pada\n"
             "EO-2;2025-02-02;BPPBJ;JP0000002;150000;DIKIRIM;2025-02-03 10:00:00\n",
-            "pesanan_2025-02.csv, row 2, column 'status': status 'DIKIRIM' is not one of SELESAI, DIPROSES, DIBATALKAN",
+            "pesanan_2025-02.csv, row 2, column 'status': status must be SELESAI, DIPROSES or DIBATALKAN (found 'DIKIRIM')",
         ),
         (
             "jakpreneur",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -191,3 +192,65 @@ def config_and_key(connection=None) -> tuple[BpsConfig, str]:
     if not key:
         raise ValueError("no BPS WebAPI key: create the Airflow connection 'kinerja_bps' (password) or set KINERJA_BPS_KEY")
     return config, key
+
+
+@dataclass
+class SetupResult:
+    found: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)  # (domain, harga) -> (var id, title)
+    problems: list[str] = field(default_factory=list)  # missing or ambiguous, in words
+    written: Path | None = None
+
+
+def setup(
+    key: str, target: Path, config: BpsConfig | None = None, client: BpsClient | None = None, progress: Reporter = silent
+) -> SetupResult:
+    """Find the variable ids of the configured series in the WebAPI's variable list of each domain
+    (by their titles: quarterly, lapangan usaha, the price basis, the region; decoys such as the
+    expenditure side, growth rates or shares are not candidates) and write them into ``target``
+    (the operator's copy of the configuration, ``KINERJA_BPS_CONFIG``). Ambiguous or missing
+    matches are reported, not guessed: then nothing is written."""
+    from ingestion.bps import identity
+    from ingestion.bps.config import DEFAULT_CONFIG
+
+    config = config or load_config()
+    client = client or BpsClient(key, config)
+    result = SetupResult()
+    for domain in config.domains:
+        variables = client.variables(domain.kode)
+        progress(f"bps setup: {domain.nama} ({domain.kode}): {len(variables)} variable(s) listed")
+        for harga in ("ADHB", "ADHK"):
+            matches = [
+                (int(v["var_id"]), str(v.get("title", "")))
+                for v in variables
+                if "var_id" in v
+                and "triwulan" in normalise_label(str(v.get("title", "")))
+                and identity.problem(str(v.get("title", "")), domain, harga) is None
+            ]
+            if len(matches) == 1:
+                result.found[(domain.kode, harga)] = matches[0]
+            elif not matches:
+                result.problems.append(
+                    f"{domain.nama} ({domain.kode}) {harga}: no variable titled like {identity.expected(domain, harga)!r}"
+                )
+            else:
+                listed = "; ".join(f"{i} {t!r}" for i, t in matches)
+                result.problems.append(f"{domain.nama} ({domain.kode}) {harga}: {len(matches)} variables fit, choose one by hand: {listed}")
+    if result.problems:
+        return result
+    base = target if target.exists() else DEFAULT_CONFIG
+    text = base.read_text(encoding="utf-8")
+    head, *blocks = text.split("[[domain]]")
+    for i, block in enumerate(blocks):
+        code = next((d.kode for d in config.domains if f'kode = "{d.kode}"' in block), None)
+        if code is None:
+            continue
+        ids = ", ".join(f"{h} = {result.found[(code, h)][0]}" for h in ("ADHB", "ADHK"))
+        block = re.sub(r"(?m)^variabel\s*=.*$", f"variabel = {{ {ids} }}  # found by `kinerja bps setup`", block, count=1)
+        blocks[i] = block
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = target.with_name(f".{target.name}.{os.getpid()}")
+    scratch.write_text("[[domain]]".join([head, *blocks]), encoding="utf-8")
+    load_config(scratch)  # what is written must read back
+    os.replace(scratch, target)
+    result.written = target
+    return result

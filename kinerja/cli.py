@@ -111,6 +111,31 @@ def cmd_bps_variabel(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bps_setup(args: argparse.Namespace) -> int:
+    from ingestion.bps.errors import BpsError
+    from kinerja import bps
+
+    key = _bps_key()
+    if not key:
+        return 2
+    target = args.output or os.environ.get("KINERJA_BPS_CONFIG")
+    if not target:
+        print("kinerja bps setup: name the configuration to write: --output /etc/kinerja/bps.toml or KINERJA_BPS_CONFIG", file=sys.stderr)
+        return 2
+    try:
+        result = bps.setup(key, Path(target), progress=stderr_reporter())
+    except BpsError as exc:
+        print(f"kinerja bps setup FAILED: {exc}", file=sys.stderr)
+        return 1
+    for (domain, harga), (var_id, title) in sorted(result.found.items()):
+        print(f"{domain} {harga}: variable {var_id} {title!r}")
+    if result.problems:
+        print("kinerja bps setup: nothing written, because:\n  - " + "\n  - ".join(result.problems), file=sys.stderr)
+        return 1
+    print(f"written to {result.written}; set KINERJA_BPS_CONFIG={result.written} for every run and the DAGs")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kinerja",
@@ -152,6 +177,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     poll.add_argument("--no-publish", action="store_true", help="only land the release; do not build and publish")
     poll.set_defaults(func=cmd_bps_poll)
+    setup = bps_sub.add_parser(
+        "setup", help="find the variable ids of the configured PDRB series by their titles and write them into your configuration copy"
+    )
+    setup.add_argument("--output", help="configuration file to write (default $KINERJA_BPS_CONFIG); created from the shipped one")
+    setup.set_defaults(func=cmd_bps_setup)
     var = bps_sub.add_parser("variabel", help="list a domain's BPS variables, to find the ids for ingestion/bps/bps.toml")
     var.add_argument("--domain", required=True, help="BPS domain code, e.g. 3100 (DKI Jakarta) or 0000 (Indonesia)")
     var.add_argument("--cari", help="keyword, e.g. PDRB")

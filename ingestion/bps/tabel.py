@@ -78,6 +78,14 @@ def _domain(path: Path, title: str, config: BpsConfig) -> Domain:
     )
 
 
+def _number_text(value: float) -> str:
+    """A spreadsheet number as plain digits (``2757719.0`` -> ``2757719``), never in exponent form."""
+    from decimal import Decimal
+
+    text = format(Decimal(repr(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _cells(path: Path) -> list[list[str]]:
     """The table as rows of text cells: a CSV download, or an XLSX download of the same table."""
     if path.suffix.lower() == ".xlsx":
@@ -91,7 +99,7 @@ def _cells(path: Path) -> list[list[str]]:
             grid = book.get_sheet_by_name(book.sheet_names[0]).to_python(skip_empty_area=False)
         except Exception as exc:  # calamine raises its own error types for broken archives
             raise _fail(path, f"not a readable XLSX spreadsheet ({type(exc).__name__})") from None
-        return [["" if c is None else (f"{c:g}" if isinstance(c, float) else str(c)) for c in row] for row in grid]
+        return [["" if c is None else (_number_text(c) if isinstance(c, float) else str(c)) for c in row] for row in grid]
     text, _ = read_text(path, SOURCE, MAX_BYTES, "a BPS table")
     delimiter = delimiter_of("\n".join(text.splitlines()[:10]))
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))

@@ -164,7 +164,9 @@ def read(db: Warehouse, run_id: str | None = None) -> Report:
             if p.run_id != publish.run_id and (rows := _changes(db, p.run_id)):
                 terakhir, sebelumnya = p, rows
                 break
-    rekonsiliasi = {r["status"]: r["jumlah"] for r in db.rows("select status, count(*) as jumlah from marts.rekonsiliasi_lkip group by status")}
+    rekonsiliasi = {
+        r["status"]: r["jumlah"] for r in db.rows("select status, count(*) as jumlah from marts.rekonsiliasi_lkip group by status")
+    }
     return Report(
         tahun=tahun,
         tahun_lalu=tahun - 1,

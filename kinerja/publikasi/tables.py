@@ -42,7 +42,9 @@ def _not_released(t: Table, source: str | None) -> int:
 
 
 def _capped(t: Table) -> int:
-    return t.note(f"Capaian di atas {fmt.angka(CAP)} % dihitung {fmt.angka(CAP)} % dalam rata-rata (dijustifikasi, sesuai metodologi LKIP).")
+    return t.note(
+        f"Capaian di atas {fmt.angka(CAP)} % dihitung {fmt.angka(CAP)} % dalam rata-rata (dijustifikasi, sesuai metodologi LKIP)."
+    )
 
 
 def _implausible(t: Table, r: dict) -> int:
@@ -141,7 +143,8 @@ def tabel_3_2(report: Report) -> Table:
         "3.2",
         f"Capaian Perjanjian Kinerja Kepala Perangkat Daerah Tahun {y}",
         header(
-            [("No",), ("Sasaran",), ("Indikator Kinerja",), ("Satuan",), ("Target",), ("Realisasi",), ("Capaian",), ("Kriteria",)], columns=8
+            [("No",), ("Sasaran",), ("Indikator Kinerja",), ("Satuan",), ("Target",), ("Realisasi",), ("Capaian",), ("Kriteria",)],
+            columns=8,
         ),
         widths=[5, 34, 50, 10, 13, 13, 12, 14],
         source="marts.capaian_indikator, marts.ringkasan_capaian (Perjanjian Kinerja, tahunan)",
@@ -305,7 +308,15 @@ def tabel_3_6(report: Report) -> Table:
         "3.6",
         f"Capaian Kinerja Program Perangkat Daerah Tahun {years[0]}-{years[-1]}" if years else "Capaian Kinerja Program Perangkat Daerah",
         header(
-            [("No", 1, 2), ("PROGRAM", 1, 2), ("Indikator Kinerja", 1, 2), ("Satuan", 1, 2), ("Target Renstra", n), ("Realisasi", n), ("Capaian (%)", n)],
+            [
+                ("No", 1, 2),
+                ("PROGRAM", 1, 2),
+                ("Indikator Kinerja", 1, 2),
+                ("Satuan", 1, 2),
+                ("Target Renstra", n),
+                ("Realisasi", n),
+                ("Capaian (%)", n),
+            ],
             [(str(yr),) for yr in years] * 3,
             columns=4 + 3 * n,
         ),
@@ -338,7 +349,12 @@ def tabel_3_6(report: Report) -> Table:
             realisasi.append(cell[1])
             capaian.append(cell[2])
         t.add(
-            [text(nomor, center=True), text(report.program_nama(program)), text(some["indikator_nama"]), text(some.get("satuan"), center=True)]
+            [
+                text(nomor, center=True),
+                text(report.program_nama(program)),
+                text(some["indikator_nama"]),
+                text(some.get("satuan"), center=True),
+            ]
             + targets
             + realisasi
             + capaian,
@@ -391,13 +407,21 @@ def _budget(
 
 def tabel_3_7(report: Report) -> Table:
     p, y = report.tahun_lalu, report.tahun
-    return _budget(report, "3.7", f"Perbandingan Realisasi Belanja Tahun {p} dan Tahun {y} berdasarkan PD/UKPD", "UNIT", "No", "PD/UKPD", True)
+    return _budget(
+        report, "3.7", f"Perbandingan Realisasi Belanja Tahun {p} dan Tahun {y} berdasarkan PD/UKPD", "UNIT", "No", "PD/UKPD", True
+    )
 
 
 def tabel_3_8(report: Report) -> Table:
     p, y = report.tahun_lalu, report.tahun
     return _budget(
-        report, "3.8", f"Perbandingan Realisasi Belanja Tahun {p} dan Tahun {y} berdasarkan Jenis Belanja", "JENIS_BELANJA", "Kode", "Jenis Belanja", False
+        report,
+        "3.8",
+        f"Perbandingan Realisasi Belanja Tahun {p} dan Tahun {y} berdasarkan Jenis Belanja",
+        "JENIS_BELANJA",
+        "Kode",
+        "Jenis Belanja",
+        False,
     )
 
 
@@ -422,7 +446,9 @@ def tabel_3_9(report: Report) -> Table:
 
 def tabel_3_10(report: Report) -> Table:
     p, y = report.tahun_lalu, report.tahun
-    return _budget(report, "3.10", f"Perbandingan Capaian Realisasi Anggaran berdasarkan Program Tahun {p}-{y}", "PROGRAM", "Kode", "Program", False)
+    return _budget(
+        report, "3.10", f"Perbandingan Capaian Realisasi Anggaran berdasarkan Program Tahun {p}-{y}", "PROGRAM", "Kode", "Program", False
+    )
 
 
 def tabel_3_11(report: Report) -> Table:
@@ -440,7 +466,15 @@ def tabel_3_11(report: Report) -> Table:
     )
     for i, tw in enumerate(TRIWULAN):
         c = 4 + 3 * i
-        t.column_keys.update({("TARGET", y, tw): c, ("REALISASI", y, tw): c + 1, ("CAPAIAN", y, tw): c + 2, ("RATA_RATA", y, tw): c + 2, ("KRITERIA", y, tw): c})
+        t.column_keys.update(
+            {
+                ("TARGET", y, tw): c,
+                ("REALISASI", y, tw): c + 1,
+                ("CAPAIAN", y, tw): c + 2,
+                ("RATA_RATA", y, tw): c + 2,
+                ("KRITERIA", y, tw): c,
+            }
+        )
 
     def quarters(r: dict) -> list[Cell]:
         cells: list[Cell] = []
@@ -523,9 +557,7 @@ def tabel_3_13(report: Report) -> Table:
     t.column_keys = {(k, y, "TAHUNAN"): 4 + i for i, k in enumerate(keys)}
     kelompok_col = {"OUTLOOK_PERKIN": 8, "OUTLOOK_RENSTRA": 10, "OUTLOOK_AKHIR_PERIODE": 12}
     t.column_keys.update({(u, y, "TAHUNAN", k): c for k, c in kelompok_col.items() for u in ("RATA_RATA", "KRITERIA")})
-    t.add(
-        [text(v, center=True) for v in ("1", "2", "3", "4", "5", "6", "7", "8", "9=6/8", "10", "11=6/10", "12", "13=7/12")], kind="nomor"
-    )
+    t.add([text(v, center=True) for v in ("1", "2", "3", "4", "5", "6", "7", "8", "9=6/8", "10", "11=6/10", "12", "13=7/12")], kind="nomor")
 
     def outlook_cells(r: dict) -> list[Cell]:
         o = next((x for x in report.outlook if x["indikator_kode"] == r["indikator_kode"]), None)
@@ -576,7 +608,14 @@ def tabel_3_14(report: Report) -> Table:
         "3.14",
         "Kemajuan Kinerja Sasaran Perjanjian Kinerja Kepala Perangkat Daerah dengan Standar Nasional",
         header(
-            [("No", 1, 2), ("Sasaran", 1, 2), ("Indikator Kinerja", 1, 2), ("Satuan", 1, 2), ("Perjanjian Kinerja", 4), ("Realisasi Nasional", 1, 2)],
+            [
+                ("No", 1, 2),
+                ("Sasaran", 1, 2),
+                ("Indikator Kinerja", 1, 2),
+                ("Satuan", 1, 2),
+                ("Perjanjian Kinerja", 4),
+                ("Realisasi Nasional", 1, 2),
+            ],
             [("Target",), ("Realisasi",), ("Capaian",), ("Kriteria",)],
             columns=9,
         ),
@@ -617,7 +656,14 @@ def tabel_3_19(report: Report) -> Table:
         "3.19",
         "Efisiensi Realisasi Anggaran terhadap Pencapaian Indikator Kinerja Utama (IKU) berdasarkan program",
         header(
-            [("No", 1, 2), ("Sasaran Strategis / Program", 1, 2), ("Indikator Kinerja", 1, 2), ("Kinerja", 4), ("Anggaran", 3), ("Efisiensi", 1, 2)],
+            [
+                ("No", 1, 2),
+                ("Sasaran Strategis / Program", 1, 2),
+                ("Indikator Kinerja", 1, 2),
+                ("Kinerja", 4),
+                ("Anggaran", 3),
+                ("Efisiensi", 1, 2),
+            ],
             [("Target",), ("Realisasi",), ("Capaian Indikator",), ("Capaian Program",), ("Pagu",), ("Realisasi",), ("Capaian",)],
             columns=11,
         ),
@@ -626,12 +672,18 @@ def tabel_3_19(report: Report) -> Table:
         column_keys={("EFISIENSI", y, "TAHUNAN"): 10},
     )
     budget = {k: v.get(y) for k, v in report.serapan_dimensi("PROGRAM").items()}
-    indicators = [r for r in report.capaian if r["kelompok"] == "PROGRAM" and r["tahun"] == y and r["jenis_target"] == "RENSTRA" and r["periode"] == "TAHUNAN"]
+    indicators = [
+        r
+        for r in report.capaian
+        if r["kelompok"] == "PROGRAM" and r["tahun"] == y and r["jenis_target"] == "RENSTRA" and r["periode"] == "TAHUNAN"
+    ]
     sasaran_rows = sorted((r for r in report.efisiensi if r["tahun"] == y), key=lambda r: r["sasaran_kode"])
     nomor = 0
     for s in sasaran_rows:
         t.add(
-            [blank(), Cell(s["sasaran_nama"], span_cols=9, bold=True)] + [None] * 8 + [number(s["efisiensi_metode_lkip_persen"], PERCENT, bold=True)],
+            [blank(), Cell(s["sasaran_nama"], span_cols=9, bold=True)]
+            + [None] * 8
+            + [number(s["efisiensi_metode_lkip_persen"], PERCENT, bold=True)],
             kind="kelompok",
             keys=[("nama", _norm(s["sasaran_nama"])), ("sasaran", s["sasaran_kode"])],
         )
@@ -665,7 +717,11 @@ def tabel_3_19(report: Report) -> Table:
         "Capaian program = rata-rata capaian indikatornya terhadap target Renstra, masing-masing dihitung maksimal 110 %. "
         "Efisiensi = jumlah (pagu x capaian program - realisasi) / jumlah (pagu x capaian program) x 100, capaian dalam persen (metode LKIP)."
     )
-    pmk = [f"{s['sasaran_nama']} {fmt.persen(s['efisiensi_pmk214_persen'])}" for s in sasaran_rows if s.get("efisiensi_pmk214_persen") is not None]
+    pmk = [
+        f"{s['sasaran_nama']} {fmt.persen(s['efisiensi_pmk214_persen'])}"
+        for s in sasaran_rows
+        if s.get("efisiensi_pmk214_persen") is not None
+    ]
     if pmk:
         t.note("Dengan capaian sebagai rasio (rumus PMK 214/PMK.02/2017), efisiensinya: " + "; ".join(pmk) + ".")
     return t
@@ -756,7 +812,21 @@ def selisih(report: Report) -> Table:
         "Selisih LKIP",
         "Selisih antara LKIP terbitan dan gudang data (rekonsiliasi)",
         header(
-            [(c,) for c in ("No", "Tabel", "Baris", "Kolom", "Tahun", "Periode", "Tercetak di LKIP", "Dihitung gudang data", "Status", "Penjelasan")],
+            [
+                (c,)
+                for c in (
+                    "No",
+                    "Tabel",
+                    "Baris",
+                    "Kolom",
+                    "Tahun",
+                    "Periode",
+                    "Tercetak di LKIP",
+                    "Dihitung gudang data",
+                    "Status",
+                    "Penjelasan",
+                )
+            ],
             columns=10,
         ),
         widths=[5, 8, 40, 20, 7, 9, 16, 18, 16, 70],
@@ -789,7 +859,20 @@ def status_sumber(report: Report) -> Table:
         "Status sumber",
         "Status sumber data",
         header(
-            [(c,) for c in ("Sumber", "Status", "Batch terakhir", "Diterima terakhir", "Berkas ditolak", "Alasan", "Karantina", "Diperiksa", "Berkas diabaikan")],
+            [
+                (c,)
+                for c in (
+                    "Sumber",
+                    "Status",
+                    "Batch terakhir",
+                    "Diterima terakhir",
+                    "Berkas ditolak",
+                    "Alasan",
+                    "Karantina",
+                    "Diperiksa",
+                    "Berkas diabaikan",
+                )
+            ],
             columns=9,
         ),
         widths=[18, 12, 40, 22, 26, 60, 40, 22, 40],
@@ -810,7 +893,9 @@ def status_sumber(report: Report) -> Table:
                 text(r.get("berkas_diabaikan") or "-"),
             ]
         )
-    t.note("USANG: berkas terakhir sumber ini ditolak; tabel memakai data terakhir yang lolos pemeriksaan sampai berkas yang benar diterima.")
+    t.note(
+        "USANG: berkas terakhir sumber ini ditolak; tabel memakai data terakhir yang lolos pemeriksaan sampai berkas yang benar diterima."
+    )
     return t
 
 
@@ -834,7 +919,9 @@ def _computed(r: dict) -> str:
 
 def _difference(r: dict) -> str:
     printed = r.get("teks_terbitan") or "-"
-    return f"Berbeda dengan LKIP terbitan ({r['kolom']}): tercetak {printed}, gudang data {_computed(r)}. {r.get('penjelasan') or ''}".strip()
+    return (
+        f"Berbeda dengan LKIP terbitan ({r['kolom']}): tercetak {printed}, gudang data {_computed(r)}. {r.get('penjelasan') or ''}".strip()
+    )
 
 
 def attach_differences(t: Table, report: Report, years: Iterable[int]) -> int:

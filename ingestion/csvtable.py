@@ -182,3 +182,31 @@ def dedupe_rows(records: list[dict], key: str, problems: list[RowProblem]) -> li
 def sql_literal(value) -> str:
     """A file path (or any text) as a SQL string literal: an inbox file may be named o'brien.csv."""
     return "'" + str(value).replace("'", "''") + "'"
+
+
+def read_records(path: Path, source: str, required: tuple[str, ...], optional: tuple[str, ...], typed: dict, max_bytes: int):
+    """A small planner-maintained CSV (targets, catalogue rows) as a pandas DataFrame with ``baris``:
+    required and optional columns only (others rejected), each cell typed by ``typed[column]`` (a
+    function raising ValueError in a planner's words; text otherwise), every bad cell named by row
+    and column. All or nothing."""
+    import pandas as pd
+
+    table = read_table(path, source, required, max_bytes)
+    unknown = [c for c in table.header if c not in required + optional]
+    if unknown:
+        raise fail(path, source, f"unexpected column(s) {', '.join(unknown)}; expected only {', '.join(required + optional)}", 1)
+    problems: list[RowProblem] = []
+    records = []
+    for line, cell in table.rows(problems):
+        rec: dict = {"baris": line}
+        for column in required + optional:
+            text = cell.get(column, "")
+            try:
+                rec[column] = typed[column](text) if column in typed and (text or column in required) else (text or None)
+            except ValueError as exc:
+                problems.append(RowProblem(line, column, str(exc)))
+        records.append(rec)
+    reject_if(path, problems, source)
+    if not records:
+        raise fail(path, source, "the file has a header but no data rows")
+    return pd.DataFrame.from_records(records, columns=["baris", *required, *optional])

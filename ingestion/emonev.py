@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from ingestion.csvtable import delimiter_of, read_text
 from ingestion.errors import InputFileError, RowProblem
+from ingestion.katalog import indicator_codes
 from ingestion.numbers import parse_angka
 from ingestion.registry import Entity, ReadContext
 
@@ -141,7 +142,8 @@ ENTITIES = (
         ),
         read=read,
         suite="emonev__realisasi",
-        suite_parameters=lambda ctx: {"kode_katalog": sorted(ctx.seed_codes("katalog/indikator", "indikator_kode"))},
+        suite_parameters=lambda ctx: {"kode_katalog": indicator_codes(ctx)},
+        after=("katalog.indikator",),  # a new indicator lands before its realisasi
         sample="realisasi_*.csv",
     ),
 )

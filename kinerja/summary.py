@@ -25,21 +25,29 @@ def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool
 def summarize(settings: Settings) -> str:
     con = duckdb.connect(str(settings.serving_db), read_only=True)
     try:
-        tahun = con.execute("select max(tahun) from marts.ringkasan_capaian where kelompok_ringkasan = 'PERKIN'").fetchone()[0]
-        if tahun is None:
+        # the reporting year follows the data: the latest year whose Perkin has realisasi, at its
+        # latest period with data (the year itself once it has any, else its latest triwulan)
+        latest = con.execute(
+            "select tahun, periode from marts.ringkasan_capaian where kelompok_ringkasan = 'PERKIN' and jumlah_dihitung > 0 "
+            "order by tahun desc, case periode when 'TAHUNAN' then 0 when 'TW4' then 1 when 'TW3' then 2 when 'TW2' then 3 else 4 end "
+            "limit 1"
+        ).fetchone()
+        if latest is None:
             return f"Warehouse {settings.serving_db} has no Perkin figures yet (no realisasi in the inbox)."
+        tahun, periode = latest
+        # the Perkin at that period; the other groups are yearly
         rows = {
             r[0]: r[1:]
             for r in con.execute(
                 "select kelompok_ringkasan, rata_rata_capaian_persen, kriteria, jumlah_indikator, jumlah_dihitung, jumlah_belum_rilis "
-                "from marts.ringkasan_capaian where tahun = ? and periode = 'TAHUNAN'",
-                [tahun],
+                "from marts.ringkasan_capaian where tahun = ? and periode = case when kelompok_ringkasan = 'PERKIN' then ? else 'TAHUNAN' end",
+                [tahun, periode],
             ).fetchall()
         }
         menunggu = con.execute(
             "select indikator_kode, sumber_data from marts.capaian_indikator "
-            "where tahun = ? and periode = 'TAHUNAN' and jenis_target = 'PERKIN' and status_data = 'BELUM_RILIS' order by 1",
-            [tahun],
+            "where tahun = ? and periode = ? and jenis_target = 'PERKIN' and status_data = 'BELUM_RILIS' order by 1",
+            [tahun, periode],
         ).fetchall()
         rekon = dict(con.execute("select status, count(*) from marts.rekonsiliasi_lkip group by status").fetchall())
         anggaran = con.execute(
@@ -75,7 +83,7 @@ def summarize(settings: Settings) -> str:
     finally:
         con.close()
 
-    lines = [f"Kinerja — capaian tahun {tahun}"]
+    lines = [f"Kinerja — capaian tahun {tahun}" + ("" if periode == "TAHUNAN" else f" (s.d. {periode})")]
     if "PERKIN" in rows:
         avg, kriteria, n, counted, waiting = rows["PERKIN"]
         lines.append(f"  Perjanjian Kinerja : rata-rata capaian {_pct(avg)} ({kriteria}); {counted} of {n} indicators counted")

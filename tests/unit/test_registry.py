@@ -15,6 +15,7 @@ from kinerja import dbt
 from kinerja.config import SAMPLE_INBOX, SUITES_DIR
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+FIXTURE_INBOX = PROJECT_ROOT / "tests" / "fixtures" / "inbox"
 
 
 def missing_pieces(entity: Entity, manifest: dict) -> list[str]:
@@ -40,7 +41,10 @@ def missing_pieces(entity: Entity, manifest: dict) -> list[str]:
         missing.append(f"staging model dbt_project/models/staging/{model}.sql")
     elif f"source.kinerja.{entity.source}.{entity.entity}" not in node["depends_on"]["nodes"]:
         missing.append(f"staging model {model} does not read source('{entity.source}', '{entity.entity}')")
-    samples = [p for p in (SAMPLE_INBOX / entity.source).glob(entity.sample) if entity.takes(p)]
+    # the bundled sample, or (for data the sample takes from the repository's seeds: targets, the
+    # catalogue) a test fixture of the same inbox layout
+    folders = (SAMPLE_INBOX / entity.source, FIXTURE_INBOX / entity.source)
+    samples = [p for folder in folders for p in folder.glob(entity.sample) if entity.takes(p)]
     if not samples:
         missing.append(f"a sample file sample_inbox/{entity.source}/{entity.sample} that the entity takes")
     return missing
@@ -51,7 +55,7 @@ def test_every_declared_entity_has_its_suite_source_table_staging_model_and_samp
     declared = registry.entities()
     assert {e.key for e in declared} >= {
         "emonev.realisasi", "bps.pdrb", "sipd.anggaran", "jakpreneur.umkm", "jakpreneur.penilaian", "jakpreneur.transaksi",
-        "eorder.pesanan",
+        "eorder.pesanan", "target.target", "katalog.indikator", "katalog.renstra",
     }  # fmt: skip
     gaps = {e.key: missing_pieces(e, manifest) for e in declared}
     assert {k: v for k, v in gaps.items() if v} == {}

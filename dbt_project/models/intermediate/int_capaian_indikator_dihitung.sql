@@ -2,13 +2,13 @@
 -- for the reporting years. Grain: indikator_kode x tahun x periode x jenis_target.
 with katalog as (
 
-    select * from {{ ref('indikator') }}
+    select * from {{ ref('int_indikator_dipilih') }}
 
 ),
 
 target_indikator as (
 
-    select * from {{ ref('target_indikator') }}
+    select * from {{ ref('int_target_indikator_dipilih') }}
 
 ),
 

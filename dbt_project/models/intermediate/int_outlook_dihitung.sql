@@ -3,14 +3,14 @@
 -- Grain: strategic indikator_kode x tahun.
 with katalog as (
 
-    select * from {{ ref('indikator') }}
+    select * from {{ ref('int_indikator_dipilih') }}
     where kelompok = 'SASARAN_STRATEGIS'
 
 ),
 
 renstra as (
 
-    select * from {{ ref('renstra_periode') }}
+    select * from {{ ref('int_renstra_periode_dipilih') }}
 
 ),
 

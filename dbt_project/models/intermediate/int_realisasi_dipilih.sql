@@ -21,13 +21,13 @@ jakpreneur_indikator as (
 
 renstra as (
 
-    select * from {{ ref('renstra_periode') }}
+    select * from {{ ref('int_renstra_periode_dipilih') }}
 
 ),
 
 target_indikator as (
 
-    select * from {{ ref('target_indikator') }}
+    select * from {{ ref('int_target_indikator_dipilih') }}
 
 ),
 

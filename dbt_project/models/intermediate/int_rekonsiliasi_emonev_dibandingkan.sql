@@ -11,7 +11,7 @@ with dipilih as (
 
 katalog as (
 
-    select * from {{ ref('indikator') }}
+    select * from {{ ref('int_indikator_dipilih') }}
 
 ),
 

@@ -36,7 +36,7 @@ outlook as (
 
 katalog as (
 
-    select * from {{ ref('indikator') }}
+    select * from {{ ref('int_indikator_dipilih') }}
 
 ),
 

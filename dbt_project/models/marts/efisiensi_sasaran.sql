@@ -25,7 +25,9 @@ per_sasaran as (
         sasaran_kode,
         cast(sum(pagu) as decimal(20, 2)) as pagu,
         cast(sum(realisasi_anggaran) as decimal(20, 2)) as realisasi_anggaran,
-        sum(cast(pagu as double) * capaian_program_persen) as pagu_kali_capaian_poin,
+        -- summed as DECIMAL: a float sum depends on the order of aggregation (and so on what else
+        -- the build holds, e.g. a new year's rows), and published figures must not move by a last digit
+        cast(sum(cast(pagu as decimal(20, 2)) * cast(capaian_program_persen as decimal(18, 10))) as double) as pagu_kali_capaian_poin,
         cast(count(*) as bigint) as jumlah_program
     from program
     group by tahun, sasaran_kode

@@ -7,7 +7,7 @@ with outlook as (
 
 katalog as (
 
-    select * from {{ ref('indikator') }}
+    select * from {{ ref('int_indikator_dipilih') }}
 
 ),
 

@@ -8,7 +8,7 @@ with nilai as (
 
 katalog as (
 
-    select * from {{ ref('indikator') }}
+    select * from {{ ref('int_indikator_dipilih') }}
 
 ),
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+DBT_PROJECT_DIR = Path(os.environ.get("KINERJA_DBT_PROJECT_DIR") or PROJECT_ROOT / "dbt_project").resolve()  # another copy: tests, forks
 SUITES_DIR = PROJECT_ROOT / "expectations" / "suites"
 SAMPLE_INBOX = PROJECT_ROOT / "sample_inbox"
 

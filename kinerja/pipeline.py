@@ -121,11 +121,16 @@ def build_and_publish(settings: Settings, progress: Reporter = silent, ingested:
     ignored = ingested.get("ignored") if scanned else None
     run_id = warehouse.new_run_id()
     ingested["run_id"] = run_id
+    validated = bool(ingested["landed"] or rejected)
     try:
         if rejected and not ingested["landed"] and not _unpublished(settings) and not full_refresh:
             progress("publish: nothing new landed besides the rejected file(s); the serving warehouse stays as it was")
             status.write(settings, run_id, rejected, ignored)
+        elif scanned and not validated and not full_refresh and _up_to_date(settings):
+            progress("publish: nothing new and nothing changed since the serving warehouse was built; it stays as it was")
+            status.write(settings, run_id, rejected, ignored)
         else:
+            validated = True
             build_file = warehouse.build(settings, run_id, progress, full_refresh=full_refresh)
             quality.audit_marts(settings, build_file, run_id, progress)
             publish_step.publish(settings, build_file, progress, rejected=rejected, ignored=ignored)
@@ -136,10 +141,18 @@ def build_and_publish(settings: Settings, progress: Reporter = silent, ingested:
         raise PipelineError(f"{exc}\n\n{ingest_step.rejection_error(settings, rejected, published=False)}") from None
     finally:
         try:
-            quality.publish_data_docs(settings, run_id, progress)
+            if validated or not (settings.warehouse_dir / "data_docs" / "index.html").exists():
+                quality.publish_data_docs(settings, run_id, progress)
         except Exception as exc:  # the docs must not hide the run's own outcome
             progress(f"data docs: NOT built ({type(exc).__name__}: {exc})")
     return str(settings.serving_db)
+
+
+def _up_to_date(settings: Settings) -> bool:
+    """Whether the serving warehouse was built from exactly what a build would use now (the same
+    batches, project, suites, code and settings: :func:`kinerja.warehouse.fingerprint`)."""
+    stored = warehouse.built_fingerprint(settings.serving_db)
+    return stored is not None and stored == warehouse.fingerprint(settings)
 
 
 def _unpublished(settings: Settings) -> bool:

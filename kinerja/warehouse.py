@@ -9,6 +9,7 @@ there are, and their typed columns, comes from the source registry (:mod:`ingest
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from datetime import UTC, datetime
@@ -22,6 +23,51 @@ from kinerja import dbt, landing
 from kinerja.config import Settings
 from kinerja.errors import PipelineError
 from kinerja.progress import Reporter, silent
+
+
+def fingerprint(settings: Settings) -> str:
+    """What a build is made of: the landed batches, the dbt project (models, macros, seeds, its
+    configuration and profile), the suites, the pipeline's own code and the settings that reach the
+    build (BPS configuration, dbt vars, target). Two builds with the same fingerprint give the same
+    warehouse, so a run whose fingerprint equals the serving file's has nothing to publish."""
+    import hashlib
+
+    from kinerja.config import DBT_PROJECT_DIR, PROJECT_ROOT, SUITES_DIR
+
+    digest = hashlib.sha256()
+    batches = sorted(meta.parent.name for meta in settings.landing_dir.rglob("batch.json")) if settings.landing_dir.exists() else []
+    digest.update("\n".join(batches).encode())
+    roots = [DBT_PROJECT_DIR / d for d in ("models", "macros", "seeds")] + [
+        SUITES_DIR,
+        PROJECT_ROOT / "kinerja",
+        PROJECT_ROOT / "ingestion",
+    ]
+    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    for root in roots:
+        files += sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+    for path in files:
+        digest.update(str(path.relative_to(path.anchor)).encode())
+        digest.update(path.read_bytes())
+    bps_config = os.environ.get("KINERJA_BPS_CONFIG")
+    if bps_config and Path(bps_config).is_file():
+        digest.update(Path(bps_config).read_bytes())
+    digest.update(json.dumps(_dbt_vars(), sort_keys=True).encode())
+    digest.update(os.environ.get("KINERJA_DBT_TARGET", "duckdb").encode())
+    return digest.hexdigest()
+
+
+def built_fingerprint(path: Path) -> str | None:
+    """The fingerprint recorded in a build (``raw.pipeline__build``), if any."""
+    if not path.exists():
+        return None
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        found = con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'pipeline__build'").fetchone()[
+            0
+        ]
+        return con.execute("select fingerprint from raw.pipeline__build").fetchone()[0] if found else None
+    finally:
+        con.close()
 
 
 def new_run_id() -> str:
@@ -202,6 +248,7 @@ def build(
     stop_stale_builders(path, progress)
     for leftover in (path, path.with_name(path.name + ".wal")):
         leftover.unlink(missing_ok=True)
+    made_of = fingerprint(settings) if as_of is None and only is None and select is None else None
     counts = load_raw(path, settings, as_of, only)
     progress("build: raw loaded from the landing zone (" + ", ".join(f"{k} {v} rows" for k, v in counts.items()) + ")")
     incremental = as_of is None and only is None and not full_refresh
@@ -214,6 +261,8 @@ def build(
     run_dbt(path, settings, progress, command=command)
     con = duckdb.connect(str(path))
     try:
+        con.execute("create or replace table raw.pipeline__build (fingerprint varchar, run_id varchar)")
+        con.execute("insert into raw.pipeline__build values (?, ?)", [made_of, run_id])
         con.execute("checkpoint")
     finally:
         con.close()

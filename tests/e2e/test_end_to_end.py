@@ -187,8 +187,13 @@ def test_rerun_on_the_same_inbox_is_a_no_op_with_identical_marts(published, home
     serving_before = file_sha256(settings.serving_db)
     result = pipeline.run(settings)
     assert result.landed == [] and result.unchanged == 45
-    assert file_sha256(settings.serving_db) != serving_before  # a new build was published ...
-    assert {m: query(settings, f"select * from marts.{m} order by all") for m in public_marts()} == before  # ... with identical marts
+    # nothing new and nothing changed: no build at all, the serving file byte for byte as it was
+    assert file_sha256(settings.serving_db) == serving_before
+    assert {m: query(settings, f"select * from marts.{m} order by all") for m in public_marts()} == before
+    # a full refresh does build again, from the same batches: identical marts in a new file
+    pipeline.run(settings, full_refresh=True)
+    assert file_sha256(settings.serving_db) != serving_before
+    assert {m: query(settings, f"select * from marts.{m} order by all") for m in public_marts()} == before
     assert sorted(str(p.parent.relative_to(settings.landing_dir)) for p in settings.landing_dir.rglob("batch.json")) == batches_before
     assert (settings.exports_dir / "capaian_indikator.parquet").exists()
 

@@ -350,6 +350,7 @@ def test_a_build_whose_marts_fail_the_audit_is_not_published(home_copy, monkeypa
         return path
 
     monkeypatch.setattr(warehouse, "build", broken_build)
+    (settings.inbox / "emonev" / "koreksi_2024.csv").write_text(EMONEV_HEADER + "2024,TAHUNAN,SK09,66.5,koreksi\n")  # something to build
     serving = file_sha256(settings.serving_db)
     with pytest.raises(PipelineError) as failure:
         pipeline.run(settings)

@@ -95,6 +95,7 @@ def test_a_public_mart_without_its_suite_is_not_published(home_copy, tmp_path, m
     shutil.copytree(quality.SUITES_DIR, suites)
     (suites / "marts__efisiensi_sasaran.json").unlink()
     monkeypatch.setattr(quality, "SUITES_DIR", suites)
+    (settings.inbox / "emonev" / "koreksi_2024.csv").write_text("tahun,periode,indikator_kode,realisasi\n2024,TAHUNAN,SK09,66.5\n")
     serving = file_sha256(settings.serving_db)
     with pytest.raises(PipelineError) as failure:
         pipeline.run(settings)

@@ -21,6 +21,7 @@ from kinerja.config import PROJECT_ROOT, SAMPLE_INBOX, Settings
 from kinerja.errors import PipelineError
 from tests.conftest import file_sha256
 from tests.e2e.test_quality_gates import EMONEV_HEADER, TRANSACTION_HEADER, marts_hash
+from tests.e2e.test_reliability import _sk09 as sk09
 
 KINERJA = Path(sys.executable).with_name("kinerja")
 # 240 bytes of a name the OS allows: spaces, parentheses, non-ASCII (é is 2 bytes in UTF-8)
@@ -28,14 +29,7 @@ LONG = "Realisasi E-Monev (revisi ke-2) Dinas PPKUKM — Bidang UMKM, triwulan I
 
 
 def _sk09(settings: Settings) -> float:
-    con = duckdb.connect(str(settings.serving_db), read_only=True)
-    try:
-        return con.execute(
-            "select realisasi from marts.capaian_indikator where indikator_kode = 'SK09' and tahun = 2024 "
-            "and periode = 'TAHUNAN' and jenis_target = 'PERKIN'"
-        ).fetchone()[0]
-    finally:
-        con.close()
+    return sk09(settings.serving_db)
 
 
 def test_any_name_the_file_system_allows_lands_or_is_quarantined_end_to_end(home_copy):

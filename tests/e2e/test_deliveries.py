@@ -164,3 +164,29 @@ def test_a_full_disk_ends_in_a_clear_failure_and_the_next_run_publishes(publishe
     assert _sk09(settings) == 66.5
     landed = list((settings.landing_dir / "emonev" / "realisasi").rglob("batch.json"))
     assert len(landed) == 3  # the correction landed exactly once
+
+
+def test_an_io_error_while_landing_names_the_path_and_loses_nothing(home_copy, monkeypatch):
+    """The same class by an injected write failure at another moment (landing a batch)."""
+    import errno
+
+    from kinerja import landing
+
+    settings = home_copy
+    (settings.inbox / "emonev" / "koreksi_2024.csv").write_text(EMONEV_HEADER + "2024,TAHUNAN,SK09,66.5,koreksi\n")
+    serving = file_sha256(settings.serving_db)
+    land = landing.land
+
+    def full_disk(landing_dir, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(landing_dir / "emonev" / "realisasi"))
+
+    monkeypatch.setattr(landing, "land", full_disk)
+    with pytest.raises(PipelineError) as failure:
+        pipeline.run(settings)
+    message = str(failure.value)
+    assert "No space left on device" in message and str(settings.landing_dir / "emonev" / "realisasi") in message
+    assert f"the serving warehouse {settings.serving_db} was left as it was" in message
+    assert file_sha256(settings.serving_db) == serving
+    monkeypatch.setattr(landing, "land", land)
+    pipeline.run(settings)
+    assert _sk09(settings) == 66.5

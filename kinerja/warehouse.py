@@ -144,6 +144,18 @@ def _batches(settings: Settings, source: str, entity: str, as_of: str | None, on
     return [b for b in batches if (as_of is None or b.landed_at <= as_of) and (only is None or b.batch_id in only)]
 
 
+# The storage format of every build file, hence of the serving file: DuckDB 1.0's (header number 64),
+# which every 1.x reader (1.1.3 ... 1.5.x) and 2.x open. DuckDB 2.x writes its own format (999) by
+# default, which no 1.x reader (the Node, .NET and Go clients BI tools bundle) opens. Only a new file
+# takes the option; a file keeps its format when written later.
+STORAGE_VERSION = "v1.0.0"
+
+
+def connect_new(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open (creating it) a DuckDB file in the storage format every 1.x reader opens (:data:`STORAGE_VERSION`)."""
+    return duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION})
+
+
 def load_raw(db_path: Path, settings: Settings, as_of: str | None = None, only: set[str] | None = None) -> dict[str, int]:
     """Create ``raw.<source>__<entity>`` for every declared entity in the build file from every
     landed batch (or those landed up to ``as_of``, or exactly the batches in ``only``), each column
@@ -151,7 +163,7 @@ def load_raw(db_path: Path, settings: Settings, as_of: str | None = None, only: 
     over its landed Parquet files instead (too large to copy into every build)."""
     batches: list[landing.Batch] = []
     counts: dict[str, int] = {}
-    con = duckdb.connect(str(db_path))
+    con = connect_new(db_path)
     try:
         con.execute("create schema if not exists raw")
         for entity in registry.entities():

@@ -1,0 +1,95 @@
+"""A DuckDB file every BI tool can open (docs/bi.md): the published warehouse is written in DuckDB
+1.0's storage format, and a DuckDB 1.x reader, in an environment of its own, reads every public mart
+and the publish tables with the same rows as the pipeline's DuckDB."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from kinerja.dbt import public_marts
+from kinerja.publish import CHANGE_LOG, HISTORY
+from kinerja.status import VIEW as STATUS
+from tests.conftest import PROJECT_ROOT
+
+OLD_READER = "1.1.3"  # the oldest 1.x reader STACK §5 checked; a 1.x reader opens every file up to its own number
+READER_DIR = PROJECT_ROOT / ".tools" / f"duckdb-{OLD_READER}"  # cached: a second run reuses it
+
+READ_ALL = r"""
+import json, sys, duckdb
+path, tables = sys.argv[1], json.loads(sys.argv[2])
+con = duckdb.connect(path, read_only=True)
+out = {"version": duckdb.__version__, "tables": {}}
+for table in tables:
+    rows = con.execute(f"select * from marts.{table} order by all").fetchall()
+    columns = [d[0] for d in con.execute(f"select * from marts.{table} limit 0").description]
+    out["tables"][table] = {"columns": columns, "rows": [[str(v) for v in r] for r in rows]}
+print(json.dumps(out))
+"""
+
+
+def header_version(path: Path) -> int:
+    """The storage number of a DuckDB file: the uint64 at byte offset 12 of its header."""
+    with path.open("rb") as fh:
+        fh.seek(12)
+        return struct.unpack("<Q", fh.read(8))[0]
+
+
+def old_reader() -> Path:
+    """A Python with duckdb==OLD_READER in its own virtualenv under .tools/ (made once with uv)."""
+    python = READER_DIR / "bin" / "python"
+    if python.exists():
+        return python
+    uv = str(PROJECT_ROOT / ".tools" / "bin" / "uv")
+    scratch = READER_DIR.with_name(f"{READER_DIR.name}.{os.getpid()}")
+    shutil.rmtree(scratch, ignore_errors=True)
+    subprocess.run([uv, "venv", "--quiet", str(scratch), "--python", "python3.11"], check=True)
+    subprocess.run([uv, "pip", "install", "--quiet", "--python", str(scratch / "bin" / "python"), f"duckdb=={OLD_READER}"], check=True)
+    try:  # made aside and renamed in, so a killed or parallel run never leaves half an environment
+        scratch.rename(READER_DIR)  # bin/python finds the venv relative to itself, so it survives the move
+    except OSError:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return python
+
+
+def read_all(python: Path, path: Path, tables: list[str]) -> dict:
+    done = subprocess.run([str(python), "-c", READ_ALL, str(path), json.dumps(tables)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+def test_the_published_file_is_in_duckdb_1_0_storage_format(published):
+    settings, _ = published
+    assert header_version(settings.serving_db) == 64  # DuckDB 2.x's own format would be 999
+
+
+def test_a_duckdb_1x_reader_reads_every_public_mart_with_the_same_rows(published):
+    settings, _ = published
+    tables = [*public_marts(settings.state_dir / "dbt" / "target"), CHANGE_LOG, HISTORY, STATUS]
+    old = read_all(old_reader(), settings.serving_db, tables)
+    assert old["version"] == OLD_READER
+    new = read_all(Path(sys.executable), settings.serving_db, tables)
+    assert new["version"] == duckdb.__version__ and new["version"].startswith("2.")
+    for table in tables:
+        assert old["tables"][table]["columns"] == new["tables"][table]["columns"], table
+        assert old["tables"][table]["rows"] == new["tables"][table]["rows"], table
+    assert sum(len(t["rows"]) for t in old["tables"].values()) > 1000
+
+
+def test_the_old_reader_refuses_duckdb_2_files_so_the_test_above_means_something(tmp_path):
+    path = tmp_path / "default.duckdb"
+    duckdb.connect(str(path)).close()
+    assert header_version(path) == 999
+    done = subprocess.run(
+        [str(old_reader()), "-c", "import duckdb, sys; duckdb.connect(sys.argv[1], read_only=True)", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0 and "version number 999" in done.stderr

@@ -134,6 +134,73 @@ def _log_changes(con: duckdb.DuckDBPyConnection, published_at: str, run_id: str)
         con.execute(_DIFF_NASIONAL, [published_at, run_id])
 
 
+# Table and column comments of the tables the publish step writes, so a BI tool shows them as it
+# shows the dbt marts' (dbt's persist_docs writes those from the models' YAML). Each table's comment
+# states its grain; tests/e2e/test_bi_duckdb.py checks every column of schema marts has one.
+PUBLISH_TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
+    CHANGE_LOG: (
+        "Change log of the publishes, written by the publish step (not dbt). Grain: one row per indicator row "
+        "(capaian_indikator), average (ringkasan_capaian) or table 3.14 row (perbandingan_nasional) that moved in a "
+        "publish, compared with the warehouse served before it. The first publish logs nothing.",
+        {
+            "dipublikasikan_pada": "When the publish that recorded the change ran (UTC).",
+            "run_id": "Run id of the publish that recorded the change.",
+            "objek": "The mart the row moved in: capaian_indikator, ringkasan_capaian or perbandingan_nasional.",
+            "kode": "Key of the row: indikator_kode, or kelompok_ringkasan for an average.",
+            "nama": "Indicator name, or 'rata-rata capaian' for an average.",
+            "tahun": "Reporting year of the row.",
+            "periode": "Period of the row: TW1-TW4 or TAHUNAN.",
+            "jenis_target": "Target the row is measured against (PERKIN, RENSTRA, RENAKSI); empty for table 3.14 rows.",
+            "jenis_perubahan": "BARU (new row), BERUBAH (value, capaian or status changed) or DIHAPUS (row gone).",
+            "nilai_lama": "Value before: realisasi, the average, or the regional value (table 3.14).",
+            "nilai_baru": "Value after: realisasi, the average, or the regional value (table 3.14).",
+            "capaian_lama": "Capaian (percent) before.",
+            "capaian_baru": "Capaian (percent) after.",
+            "status_lama": "status_data before (kriteria for an average).",
+            "status_baru": "status_data after (kriteria for an average).",
+            "versi_data_lama": "versi_data (the batch the figure came from) before.",
+            "versi_data_baru": "versi_data (the batch the figure came from) after.",
+            "nilai_nasional_lama": "National value before (table 3.14 rows only).",
+            "nilai_nasional_baru": "National value after (table 3.14 rows only).",
+        },
+    ),
+    HISTORY: (
+        "Publish history, written by the publish step (not dbt). Grain: publish x landed batch: which batches "
+        "(vintages) each publish was built from; kinerja rebuild --as-of uses it.",
+        {
+            "run_id": "Run id of the publish.",
+            "dipublikasikan_pada": "When the publish ran (UTC).",
+            "batch_id": "A landed batch (source, entity, landing time, content hash) the publish was built from.",
+        },
+    ),
+    status.VIEW: (
+        "Source status as of this publish, written by the publish step (not dbt). Grain: one row per declared "
+        "source. The live status, rewritten by every run also when nothing is published, is "
+        "warehouse/status_sumber.parquet next to the warehouse file.",
+        {
+            "sumber": "Source, named as its inbox folder (e.g. emonev, bps, sipd, jakpreneur, eorder).",
+            "status": "TERKINI (its latest file was landed) or USANG (stale: a file of it was rejected; the marts keep its last good data).",
+            "batch_terakhir": "The last batch of the source that landed.",
+            "diterima_terakhir_pada": "When that batch landed (UTC).",
+            "berkas_ditolak": "The rejected file(s) of the run, separated by ', '.",
+            "alasan": "Why they were rejected: the file, the row and what was expected.",
+            "karantina": "Where the rejected files were quarantined.",
+            "diperiksa_pada": "When the status was checked (UTC).",
+            "run_id": "Run id of the run that checked it.",
+            "berkas_diabaikan": "Entries of the source's inbox folder that were not read, one a line, with the reason.",
+        },
+    ),
+}
+
+
+def comment_publish_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Table and column comments (:data:`PUBLISH_TABLE_DOCS`) on the publish tables of a build."""
+    for table, (grain, columns) in PUBLISH_TABLE_DOCS.items():
+        con.execute(f"comment on table marts.{table} is {sql_literal(grain)}")
+        for column, text in columns.items():
+            con.execute(f'comment on column marts.{table}."{column}" is {sql_literal(text)}')
+
+
 def record_publish(build_file: Path, serving: Path, run_id: str) -> int:
     """Carry the publish history forward into the build and add this publish:
     ``marts.log_perubahan`` gets what moved since the previous publish (indicator and average rows:
@@ -203,11 +270,11 @@ def publish(
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     run_id = build_file.stem.removeprefix("kinerja-")
     changes = record_publish(build_file, settings.serving_db, run_id)
-    if not status.status_file(settings).exists():  # the view needs its file; the real status follows the rename
-        status.write(settings, run_id, [])
     con = duckdb.connect(str(build_file))
     try:
-        status.create_view(con, settings)
+        # a table (no path inside: the file works wherever it is mounted); the live status file follows the rename
+        status.create_table(con, settings, run_id, rejected, ignored)
+        comment_publish_tables(con)
         con.execute("checkpoint")
     finally:
         con.close()

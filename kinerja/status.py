@@ -1,11 +1,13 @@
 """Source status: whether the published marts hold the latest data of each source, or are stale.
 
 A rejected file never reaches ``raw.*``, so the marts keep the last good data of its source. They
-say so through ``marts.status_sumber``: a view in the serving warehouse over
-``warehouse/status_sumber.parquet``, which every run rewrites (atomically, after its publish or
-instead of one). The serving file itself is not touched when nothing new can be published, so a
-BI tool reading it keeps reading the same figures, and now sees that a source is stale
-(``status = 'USANG'``) with the rejected file, the reason and where the quarantined copy is.
+say so in two places: ``marts.status_sumber``, a table in each published build (the status as of
+that publish, no path inside, so the file works wherever it is mounted), and
+``warehouse/status_sumber.parquet``, the live status, which every run rewrites (atomically, after
+its publish or instead of one). The serving file itself is not touched when nothing new can be
+published, so a BI tool reading it keeps reading the same figures; the status file then says that
+a source is stale (``status = 'USANG'``) with the rejected file, the reason and where the
+quarantined copy is.
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ def status_file(settings: Settings) -> Path:
     return settings.warehouse_dir / f"{VIEW}.parquet"
 
 
-def write(settings: Settings, run_id: str, rejected: list[dict[str, str]] | None, ignored: list[dict[str, str]] | None = None) -> Path:
-    """Rewrite ``warehouse/status_sumber.parquet`` from the landing zone and this run's rejections
+def rows(
+    settings: Settings, run_id: str, rejected: list[dict[str, str]] | None, ignored: list[dict[str, str]] | None = None
+) -> list[tuple]:
+    """The status rows (columns :data:`COLUMNS`) from the landing zone and this run's rejections
     (:func:`kinerja.ingest.rejection`: sumber, berkas, karantina, alasan). ``None`` (a publish
     without an inbox scan, e.g. after a BPS poll) keeps the rejections recorded before. ``ignored``
     (entries of the source's folder that were not read: sumber, berkas, alasan) are listed with their
@@ -47,13 +51,13 @@ def write(settings: Settings, run_id: str, rejected: list[dict[str, str]] | None
             for source, line in ignored_entries(settings)
         ]
     checked = datetime.now(UTC).replace(tzinfo=None)
-    rows = []
+    found = []
     for source, entities in registry.sources().items():  # every declared source, with or without batches
         batches = [b for e in entities for b in landing.landed_batches(settings.landing_dir, source, e.entity)]
         last = max(batches, key=lambda b: b.landed_at, default=None)
         bad = [r for r in rejected if r["sumber"] == source]
         skipped = [f"{r['berkas']}: {r['alasan']}" for r in ignored or [] if r["sumber"] == source]
-        rows.append(
+        found.append(
             (
                 source,
                 "USANG" if bad else "TERKINI",
@@ -67,13 +71,23 @@ def write(settings: Settings, run_id: str, rejected: list[dict[str, str]] | None
                 "\n".join(skipped) or None,
             )
         )
+    return found
+
+
+_INSERT = "insert into {table} values (?, ?, ?, cast(? as timestamp), ?, ?, ?, ?, ?, ?)"
+
+
+def write(settings: Settings, run_id: str, rejected: list[dict[str, str]] | None, ignored: list[dict[str, str]] | None = None) -> Path:
+    """Rewrite ``warehouse/status_sumber.parquet`` (the live status, between publishes too) with
+    :func:`rows`."""
+    found = rows(settings, run_id, rejected, ignored)
     target = status_file(settings)
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = target.with_name(f".{target.name}.{os.getpid()}")
     con = duckdb.connect()
     try:
         con.execute(f"create table s ({COLUMNS})")
-        con.executemany("insert into s values (?, ?, ?, cast(? as timestamp), ?, ?, ?, ?, ?, ?)", rows)
+        con.executemany(_INSERT.format(table="s"), found)
         con.execute(f"copy s to {sql_literal(scratch)} (format parquet)")
     finally:
         con.close()
@@ -81,8 +95,22 @@ def write(settings: Settings, run_id: str, rejected: list[dict[str, str]] | None
     return target
 
 
+def create_table(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    run_id: str,
+    rejected: list[dict[str, str]] | None,
+    ignored: list[dict[str, str]] | None = None,
+) -> None:
+    """``marts.status_sumber`` in a build about to be published: a table of the status as of this
+    publish (:func:`rows`), with no path inside, so the file works wherever it is mounted."""
+    con.execute(f"create or replace table marts.{VIEW} ({COLUMNS})")
+    con.executemany(_INSERT.format(table=f"marts.{VIEW}"), rows(settings, run_id, rejected, ignored))
+
+
 def create_view(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    """``marts.status_sumber`` in a build about to be published: a view over the status file."""
+    """``marts.status_sumber`` as a view over the status file (a local, live reader's choice; the
+    publish writes a table, :func:`create_table`, since a view holds the home's absolute path)."""
     con.execute(f"create or replace view marts.{VIEW} as select * from read_parquet({sql_literal(status_file(settings))})")
 
 

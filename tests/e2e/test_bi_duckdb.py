@@ -14,8 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from kinerja.dbt import public_marts
-from kinerja.publish import CHANGE_LOG, HISTORY
+from kinerja.dbt import model_columns, public_marts
+from kinerja.publish import CHANGE_LOG, HISTORY, PUBLISH_TABLE_DOCS
 from kinerja.status import VIEW as STATUS
 from tests.conftest import PROJECT_ROOT
 
@@ -93,3 +93,46 @@ def test_the_old_reader_refuses_duckdb_2_files_so_the_test_above_means_something
         text=True,
     )
     assert done.returncode != 0 and "version number 999" in done.stderr
+
+
+def test_every_column_and_table_of_schema_marts_carries_its_documentation(published):
+    """dbt's descriptions (persist_docs) and the publish tables' own reach the database as comments."""
+    settings, _ = published
+    target = settings.state_dir / "dbt" / "target"
+    nodes = model_columns(target)
+    public = public_marts(target)
+    con = duckdb.connect(str(settings.serving_db), read_only=True)
+    try:
+        tables = dict(con.execute("select table_name, comment from duckdb_tables() where schema_name = 'marts'").fetchall())
+        columns = con.execute("select table_name, column_name, comment from duckdb_columns() where schema_name = 'marts'").fetchall()
+    finally:
+        con.close()
+    assert set(tables) == {*public, CHANGE_LOG, HISTORY, STATUS}
+    assert [t for t, comment in tables.items() if not comment or "Grain" not in comment] == []
+    assert [(t, c) for t, c, comment in columns if not (comment or "").strip()] == []
+    for table, column, comment in columns:  # the marts' comments are their dbt descriptions, rendered
+        if table in public:
+            assert comment == nodes[table]["columns"][column]["description"], (table, column)
+    declared = sum(len(nodes[m]["columns"]) for m in public) + sum(len(cols) for _, cols in PUBLISH_TABLE_DOCS.values())
+    assert len(columns) == declared and declared > 140  # every column counted, each documented
+    assert {c: text for t, c, text in columns if t == STATUS}["sumber"].startswith("Source")
+
+
+def test_status_sumber_is_a_table_that_works_after_the_home_is_moved(published, tmp_path):
+    settings, _ = published
+    moved = tmp_path / "elsewhere.duckdb"
+    shutil.copy(settings.serving_db, moved)
+    (settings.warehouse_dir / "status_sumber.parquet").rename(tmp_path / "aside.parquet")  # nothing at the old path
+    try:
+        con = duckdb.connect(str(moved), read_only=True)
+        try:
+            kind = con.execute(
+                "select table_type from information_schema.tables where table_schema = 'marts' and table_name = ?", [STATUS]
+            ).fetchone()
+            rows = con.execute(f"select sumber, status from marts.{STATUS} order by sumber").fetchall()
+        finally:
+            con.close()
+    finally:
+        (tmp_path / "aside.parquet").rename(settings.warehouse_dir / "status_sumber.parquet")
+    assert kind == ("BASE TABLE",)
+    assert ("emonev", "TERKINI") in rows and len(rows) >= 5

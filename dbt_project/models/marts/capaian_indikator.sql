@@ -40,7 +40,8 @@ final as (
                 then 'REALISASI_MELEBIHI_BATAS_SATUAN' end,
             case when dihitung.target > 0 and dihitung.realisasi >= 10 * dihitung.target
                 then 'REALISASI_10X_TARGET' end
-        ), '') as tanda_plausibilitas
+        ), '') as tanda_plausibilitas,
+        {{ tanggal_akhir_periode('dihitung.tahun', 'dihitung.periode') }} as tanggal_akhir_periode
     from dihitung
     left join batas on batas.indikator_kode = dihitung.indikator_kode
 

@@ -86,7 +86,8 @@ final as (
         cast(realisasi_kumulatif as double) / nullif(cast(target_kumulatif as double), 0) * 100 as capaian_persen,
         cast(realisasi_omzet as double) / nullif(cast(target_omzet as double), 0) * 100 as capaian_triwulan_persen,
         jumlah_umkm_bertransaksi,
-        versi_data
+        versi_data,
+        {{ tanggal_akhir_periode('tahun', 'periode') }} as tanggal_akhir_periode
     from kumulatif
 
 )

@@ -54,7 +54,8 @@ final as (
         gabung.nilai_nasional,
         round(gabung.nilai_daerah - gabung.nilai_nasional, 2) as selisih_daerah_nasional,
         gabung.versi_data_daerah,
-        gabung.versi_data_nasional
+        gabung.versi_data_nasional,
+        {{ tanggal_akhir_periode('gabung.tahun', 'gabung.periode') }} as tanggal_akhir_periode
     from gabung
     inner join katalog on katalog.indikator_kode = gabung.indikator_kode
 

@@ -101,7 +101,8 @@ rata_rata_efisiensi as (
         cast(null as varchar) as kriteria,
         cast(count(*) as bigint) as jumlah_indikator,
         cast(count(*) as bigint) as jumlah_dihitung,
-        cast(0 as bigint) as jumlah_belum_rilis
+        cast(0 as bigint) as jumlah_belum_rilis,
+        {{ tanggal_akhir_periode('tahun', "'TAHUNAN'") }} as tanggal_akhir_periode
     from efisiensi
     group by tahun
 
@@ -118,7 +119,8 @@ final as (
         {{ kriteria('rata_rata_capaian_persen') }} as kriteria,
         jumlah_indikator,
         jumlah_dihitung,
-        jumlah_belum_rilis
+        jumlah_belum_rilis,
+        {{ tanggal_akhir_periode('tahun', 'periode') }} as tanggal_akhir_periode
     from rata_rata
 
     union all

@@ -845,7 +845,7 @@ def selisih(report: Report) -> Table:
                 text(r["kolom"]),
                 text(r["tahun"], center=True),
                 text(fmt.periode(r["periode"]), center=True),
-                text(r["teks_terbitan"]),
+                text(_printed(r)),
                 text(_computed(r)),
                 text("Selisih" if r["status"] == "SELISIH" else "Tidak dapat dihitung"),
                 text(r["penjelasan"]),
@@ -905,11 +905,7 @@ _PERCENT_MEASURES = ("CAPAIAN", "RATA_RATA", "SERAPAN", "EFISIENSI")
 _MONEY_MEASURES = ("ANGGARAN", "OMZET_TARGET", "OMZET_REALISASI", "OMZET_KUMULATIF", "EORDER_NILAI")
 
 
-def _computed(r: dict) -> str:
-    value = r.get("nilai_hitung")
-    if value is None:
-        return "tidak dapat dihitung" if r.get("status") == "TIDAK_DAPAT_DIHITUNG" else (r.get("teks_hitung") or "-")
-    measure = r.get("ukuran") or ""
+def _as_measured(value: float, measure: str) -> str:
     if any(measure.startswith(m) for m in _PERCENT_MEASURES) or measure.endswith("CAPAIAN"):
         return fmt.persen(value)
     if any(measure.startswith(m) for m in _MONEY_MEASURES):
@@ -917,8 +913,23 @@ def _computed(r: dict) -> str:
     return fmt.angka(value)
 
 
-def _difference(r: dict) -> str:
+def _printed(r: dict) -> str:
+    """The published text; a bare machine number (as the seed keeps budget cells) in the table's own form."""
     printed = r.get("teks_terbitan") or "-"
+    if r.get("nilai_terbitan") is not None and re.fullmatch(r"-?\d+(\.\d+)?", printed):
+        return _as_measured(r["nilai_terbitan"], r.get("ukuran") or "")
+    return printed
+
+
+def _computed(r: dict) -> str:
+    value = r.get("nilai_hitung")
+    if value is None:
+        return "tidak dapat dihitung" if r.get("status") == "TIDAK_DAPAT_DIHITUNG" else (r.get("teks_hitung") or "-")
+    return _as_measured(value, r.get("ukuran") or "")
+
+
+def _difference(r: dict) -> str:
+    printed = _printed(r)
     return (
         f"Berbeda dengan LKIP terbitan ({r['kolom']}): tercetak {printed}, gudang data {_computed(r)}. {r.get('penjelasan') or ''}".strip()
     )

@@ -1,0 +1,135 @@
+"""The publication's building blocks that need no warehouse: Indonesian numbers, the table grid,
+the inline charts, the narrative templates and the notice lines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html.parser import HTMLParser
+
+import pytest
+
+from kinerja.publikasi import charts, narrative, notice
+from kinerja.publikasi import format as fmt
+from kinerja.publikasi.model import PERCENT, Table, header, number, text
+
+
+def test_numbers_are_written_the_indonesian_way():
+    assert fmt.persen(102.36265923506147) == "102,36 %"
+    assert fmt.rupiah(346143869517) == "Rp346.143.869.517"
+    assert fmt.rupiah(-1500.4) == "-Rp1.500"
+    assert fmt.bilangan(5430) == "5.430"
+    assert fmt.angka(7.749831806655282) == "7,75"
+    assert fmt.angka(12.4) == "12,4"
+    assert fmt.angka(0.506) == "0,506"
+    assert fmt.angka(11542072344.0) == "11.542.072.344"
+    assert fmt.angka(100.0) == "100"
+    assert fmt.angka(None) == fmt.persen(None) == "-"
+    assert fmt.periode("TW3") == "TW III"
+    assert fmt.waktu(datetime(2026, 12, 2, 7, 5)) == "2 Desember 2026 14.05 WIB"  # the marts store UTC
+    assert fmt.tanda("REALISASI_MELEBIHI_BATAS_SATUAN; REALISASI_10X_TARGET").startswith("realisasi melebihi")
+
+
+def test_header_cells_are_placed_like_an_html_table():
+    grid = header(
+        [("No", 1, 2), ("Indikator", 1, 2), ("TW I", 3), ("TW II", 3)],
+        [("Target",), ("Realisasi",), ("Capaian",)] * 2,
+        columns=8,
+    )
+    assert [c.value if c else None for c in grid[0]] == ["No", "Indikator", "TW I", None, None, "TW II", None, None]
+    assert [c.value if c else None for c in grid[1]] == [None, None, "Target", "Realisasi", "Capaian", "Target", "Realisasi", "Capaian"]
+    assert grid[0][0].span_rows == 2 and grid[0][2].span_cols == 3
+    with pytest.raises(ValueError, match="leaves a column empty"):
+        header([("No",), ("Indikator",)], columns=3)
+
+
+def test_merging_rows_keeps_the_notes_of_the_cells_it_covers():
+    t = Table("9.9", "uji", header([("No",), ("Nilai",)], columns=2))
+    t.add([text(1), number(5.0)])
+    t.add([text(1, notes=[t.note("catatan")]), number(None, PERCENT)])
+    t.merge_down(0, 2, [0])
+    assert t.rows[0].cells[0].span_rows == 2 and t.rows[0].cells[0].notes == [1] and t.rows[1].cells[0] is None
+    assert t.note("catatan") == 1  # one footnote per text
+    with pytest.raises(ValueError, match="3 cells in a table of 2"):
+        t.add([text(1), text(2), text(3)])
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_charts_are_inline_svg_with_indonesian_labels_and_no_outside_reference():
+    svg = charts.horizontal(
+        "Capaian",
+        ["Kontribusi Sektor Perindustrian terhadap Perekonomian Daerah", "Pertumbuhan"],
+        [charts.Series("2024", [None, 105.44])],
+        [charts.Reference(100, "target")],
+    )
+    parser = _Tags()
+    parser.feed(svg)
+    assert parser.tags[0][0] == "svg" and "xmlns" not in parser.tags[0][1]
+    assert "105,44 %" in svg and "belum rilis" in svg  # a missing value is a label, not a zero bar
+    assert "http" not in svg and "href" not in svg
+    bars = [a for t, a in parser.tags if t == "rect"]
+    assert len(bars) == 1
+    columns = charts.columns("Triwulan", ["TW I", "TW II"], [charts.Series("Perkin", [99.896, 104.0])])
+    assert "99,90 %" in columns and "104,00 %" in columns
+
+
+def test_the_bundled_narrative_templates_are_valid():
+    templates = narrative.load_templates(narrative.DEFAULT_TEMPLATES)
+    assert "{capaian}" in templates["indikator"]["tersedia"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda s: s.replace("{capaian} dengan", "{capain} dengan"), r"\[indikator\] tersedia uses \{capain\}"),
+        (lambda s: s.replace('tersedia = "Indikator', 'tersediaa = "Indikator'), r"section \[indikator\] lacks tersedia"),
+        (lambda s: s.replace("{capaian} dengan", "{capaian dengan"), r"\[indikator\] tersedia: .*braces must pair"),
+        (lambda s: s + "\n[lain]\nx = 'y'\n", r"unknown section \[lain\]"),
+    ],
+)
+def test_a_broken_template_is_named_with_its_word(tmp_path, edit, message):
+    path = tmp_path / "narasi.toml"
+    path.write_text(edit(narrative.DEFAULT_TEMPLATES.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(narrative.TemplateError, match=message):
+        narrative.load_templates(path)
+
+
+def test_a_planner_copy_of_the_templates_is_used(tmp_path, monkeypatch):
+    path = tmp_path / "narasi.toml"
+    path.write_text(narrative.DEFAULT_TEMPLATES.read_text(encoding="utf-8").replace("ditargetkan", "bertarget"), encoding="utf-8")
+    monkeypatch.setenv(narrative.ENV, str(path))
+    assert narrative.templates_path() == path
+    assert "bertarget" in narrative.load_templates()["indikator"]["tersedia"]
+
+
+def test_a_change_reads_as_old_to_new_in_indonesian():
+    row = {
+        "objek": "capaian_indikator",
+        "kode": "SS01",
+        "nama": "Kontribusi Sektor Perindustrian terhadap Perekonomian Daerah",
+        "tahun": 2024,
+        "periode": "TAHUNAN",
+        "jenis_target": "PERKIN",
+        "nilai_lama": None,
+        "nilai_baru": 11.61,
+        "capaian_lama": None,
+        "capaian_baru": 93.629,
+        "status_lama": "BELUM_RILIS",
+        "status_baru": "TERSEDIA",
+        "nilai_nasional_lama": None,
+        "nilai_nasional_baru": None,
+    }
+    assert notice.change_line(row) == (
+        "- SS01 Kontribusi Sektor Perindustrian terhadap Perekonomian Daerah, 2024 Tahunan (Perjanjian Kinerja): "
+        "N/A (belum rilis) → 11,61 (tersedia), capaian N/A → 93,63 %"
+    )
+    average = row | {"objek": "ringkasan_capaian", "kode": "PERKIN", "nilai_lama": 102.3627, "nilai_baru": 99.3992}
+    average |= {"status_lama": "Sangat Tinggi", "status_baru": "Sangat Tinggi"}
+    assert notice.change_line(average).endswith("102,36 % (Sangat Tinggi) → 99,40 % (Sangat Tinggi)")

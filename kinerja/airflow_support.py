@@ -199,9 +199,10 @@ def pool_command(airflow: str = "airflow") -> list[str]:
 
 
 def init_deployment(env: dict[str, str] | None = None, airflow: str | None = None) -> None:
-    """After ``airflow db migrate``: the warehouse pool and the administrator's password file (from
-    ``KINERJA_ADMIN_USERNAME``/``KINERJA_ADMIN_PASSWORD``, into the file Airflow is configured with).
-    Run by the compose file's init service and by the real-process test."""
+    """After ``airflow db migrate``: the warehouse pool, the administrator's password file (from
+    ``KINERJA_ADMIN_USERNAME``/``KINERJA_ADMIN_PASSWORD``, into the file Airflow is configured with)
+    and one inbox folder per declared source under ``KINERJA_INBOX``. Idempotent. Run by the compose
+    file's init service and by the real-process test."""
     env = dict(os.environ if env is None else env)
     airflow = airflow or str(Path(sys.executable).with_name("airflow"))
     password = env.get(ADMIN_PASSWORD_ENV, "")
@@ -211,6 +212,11 @@ def init_deployment(env: dict[str, str] | None = None, airflow: str | None = Non
         raise SystemExit(f"{PASSWORDS_FILE_ENV} is not set: the administrator's password needs a file the API server reads")
     write_passwords_file(Path(env[PASSWORDS_FILE_ENV]), {env.get(ADMIN_USERNAME_ENV) or "admin": password})
     subprocess.run(pool_command(airflow), env=env, check=True, stdout=subprocess.DEVNULL)
+    if env.get("KINERJA_INBOX"):
+        from ingestion import registry
+
+        for source in registry.sources():  # one folder per declared source, where the files go
+            (Path(env["KINERJA_INBOX"]) / source).mkdir(parents=True, exist_ok=True)
 
 
 @contextmanager
@@ -251,4 +257,4 @@ def metadata_postgres(database: str = "airflow") -> Iterator[str]:
 
 if __name__ == "__main__":  # python -m kinerja.airflow_support  (the compose file's init service)
     init_deployment()
-    print(f"pool {WAREHOUSE_POOL} ({WAREHOUSE_POOL_SLOTS} slot) and the administrator's password file are in place")
+    print(f"pool {WAREHOUSE_POOL} ({WAREHOUSE_POOL_SLOTS} slot), the administrator's password file and the inbox folders are in place")

@@ -134,6 +134,13 @@ def build_and_publish(settings: Settings, progress: Reporter = silent, ingested:
             build_file = warehouse.build(settings, run_id, progress, full_refresh=full_refresh)
             quality.audit_marts(settings, build_file, run_id, progress)
             publish_step.publish(settings, build_file, progress, rejected=rejected, ignored=ignored)
+        if validated or not (settings.warehouse_dir / "publikasi").exists():
+            try:  # the planners' workbook, page and notice (a stale source, or what moved); never the run's outcome
+                from kinerja import publikasi
+
+                publikasi.publish_and_notify(settings, progress)
+            except Exception as exc:
+                progress(f"publikasi: NOT written ({type(exc).__name__}: {exc})")
     except PipelineError as exc:
         if not rejected:
             raise

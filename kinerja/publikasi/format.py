@@ -33,6 +33,7 @@ SUMBER = {
     "sipd": "SIPD (anggaran)",
     "jakpreneur": "Jakpreneur",
     "eorder": "e-Order BPPBJ",
+    "katalog": "Katalog indikator",
     "BPS": "BPS",
     "EMONEV": "E-Monev",
     "SIPD": "SIPD",

@@ -126,7 +126,9 @@ def _changes(db: Warehouse, run_id: str | None) -> list[Row]:
     if run_id is None or not db.has("marts", "log_perubahan"):
         return []
     return db.rows(
-        "select * from marts.log_perubahan where run_id = ? order by objek desc, tahun desc, kode, periode, jenis_target", [run_id]
+        "select * from marts.log_perubahan where run_id = ? order by case objek when 'ringkasan_capaian' then 0 "
+        "when 'capaian_indikator' then 1 else 2 end, tahun desc, kode, jenis_target, periode",
+        [run_id],
     )
 
 

@@ -38,7 +38,8 @@ def change_line(row: dict) -> str:
     return f"- {what}, {when}{target}: {_value(row, 'lama')} → {_value(row, 'baru')}{capaian}"
 
 
-def _order(row: dict) -> tuple:
+def order(row: dict) -> tuple:
+    """Averages first (Perjanjian Kinerja before the outlook), then indicators, then table 3.14; newest year first."""
     rank = {"ringkasan_capaian": 0, "capaian_indikator": 1, "perbandingan_nasional": 2}.get(row["objek"], 3)
     groups = list(fmt.KELOMPOK_RINGKASAN)
     group = groups.index(row["kode"]) if row["objek"] == "ringkasan_capaian" and row["kode"] in groups else len(groups)
@@ -48,7 +49,7 @@ def _order(row: dict) -> tuple:
 def compose(publication) -> tuple[str, str]:
     """Subject and body of the notice for a publication set (see :class:`PublicationSet`)."""
     y = publication.tahun
-    changes = sorted(publication.changes if publication.new_publish else [], key=_order)
+    changes = sorted(publication.changes if publication.new_publish else [], key=order)
     stale = publication.newly_stale
     parts = []
     if changes:

@@ -46,7 +46,7 @@ nav ol{columns:2;font-size:13px}
 .lolos{color:#1e7a34;font-weight:bold}.peringatan-teks{color:#9a5b00;font-weight:bold}.gagal{color:#b3261e;font-weight:bold}
 details{margin:4px 0}summary{cursor:pointer}
 caption{caption-side:top;text-align:left;font-weight:bold;padding:4px 0}
-@media print{body{background:#fff}main{max-width:none;padding:0}table{font-size:9px}td.n{white-space:normal}h2,h3,h4{break-after:avoid}figure,.kartu div{break-inside:avoid}tr{break-inside:avoid}}
+@media print{body{background:#fff}main{max-width:none;padding:0}table{font-size:8px}td.n{white-space:nowrap}th,td{padding:2px 3px}h2,h3,h4{break-after:avoid}figure,.kartu div{break-inside:avoid}tr{break-inside:avoid}}
 @page{size:A4 landscape;margin:12mm}
 """
 

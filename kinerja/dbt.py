@@ -83,17 +83,21 @@ def run(
     state_dir: Path,
     progress: Reporter = silent,
     dbt_vars: dict | None = None,
+    subdir: str = "dbt",
+    env: dict[str, str] | None = None,
 ) -> list[NodeResult]:
     """Run dbt in a subprocess (dbt-duckdb keeps the file open in-process otherwise), reporting
     progress from its JSON log events; raise PipelineError naming each failed model or test (from
-    ``run_results.json``). Returns the node results."""
-    target_dir, log_dir = state_dir / "dbt" / "target", state_dir / "dbt" / "logs"
+    ``run_results.json``). Returns the node results. ``subdir`` of ``state_dir`` holds its target
+    and logs (one per dbt target, so each keeps its partial parse); ``env`` adds to its environment
+    (the PostgreSQL target's connection, :mod:`kinerja.postgres`)."""
+    target_dir, log_dir = state_dir / subdir / "target", state_dir / subdir / "logs"
     (target_dir / "run_results.json").unlink(missing_ok=True)  # a stale file must not speak for this run
     cmd = command(args, target_dir, log_dir, dbt_vars) + ["--log-format", "json"]
     started = time.monotonic()
     shown, messages = -1, []
     with subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=_env(db_path), cwd=DBT_PROJECT_DIR, preexec_fn=die_with_parent
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**_env(db_path), **(env or {})}, cwd=DBT_PROJECT_DIR, preexec_fn=die_with_parent
     ) as proc:
         assert proc.stdout is not None
         for line in proc.stdout:
@@ -117,7 +121,7 @@ def run(
     results = run_results(target_dir)
     if code != 0:
         failed = [r for r in results if r.status in _FAILED]
-        lines = [f"  - {r.name}: {r.status.upper()}: {r.message.splitlines()[0][:300] if r.message else ''}" for r in failed[:25]]
+        lines = [f"  - {r.name}: {r.status.upper()}: {_gist(r.message)}" for r in failed[:25]]
         if not lines:  # dbt stopped before running nodes (a compile or connection error): its own words
             lines = [m for m in messages if m][-15:]
         raise PipelineError(
@@ -129,6 +133,15 @@ def run(
         )
     progress(f"dbt {args[0]}: done in {time.monotonic() - started:.1f} s")
     return results
+
+
+def _gist(message: str) -> str:
+    """The line of a dbt message that says what went wrong: after "Database Error in model x
+    (path)" the database's own words (``type "double" does not exist``)."""
+    lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
+    if len(lines) > 1 and lines[0].endswith(")") and " Error in " in lines[0]:
+        return f"{lines[1][:300]} ({lines[0][:120]})"
+    return lines[0][:300] if lines else ""
 
 
 def _newest_project_file() -> float:

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kinerja import ingest as ingest_step
+from kinerja import postgres, quality, status, summary, warehouse
 from kinerja import publish as publish_step
-from kinerja import quality, status, summary, warehouse
-from kinerja.config import Settings
+from kinerja.config import Settings, serve_postgres_only
 from kinerja.errors import PipelineError
 from kinerja.progress import Reporter, silent
 
@@ -89,6 +89,7 @@ def run(settings: Settings, progress: Reporter = silent, full_refresh: bool = Fa
     when files were rejected, after publishing what else landed (see :func:`build_and_publish`)."""
     started = time.monotonic()
     with run_lock(settings), io_errors_named(settings):
+        check_serving()
         progress(f"run: inbox {settings.inbox}, home {settings.home}")
         report = ingest_step.ingest(settings, progress)
         ingested = report.as_dict()
@@ -122,18 +123,23 @@ def build_and_publish(settings: Settings, progress: Reporter = silent, ingested:
     run_id = warehouse.new_run_id()
     ingested["run_id"] = run_id
     validated = bool(ingested["landed"] or rejected)
+    check_serving()
+    served_elsewhere: str | None = None  # why the PostgreSQL serving database was not brought up to date
     try:
         if rejected and not ingested["landed"] and not _unpublished(settings) and not full_refresh:
             progress("publish: nothing new landed besides the rejected file(s); the serving warehouse stays as it was")
             status.write(settings, run_id, rejected, ignored)
+            served_elsewhere = serve_postgres(settings, progress, only_if_behind=True)
         elif scanned and not validated and not full_refresh and _up_to_date(settings):
             progress("publish: nothing new and nothing changed since the serving warehouse was built; it stays as it was")
             status.write(settings, run_id, rejected, ignored)
+            served_elsewhere = serve_postgres(settings, progress, only_if_behind=True)
         else:
             validated = True
             build_file = warehouse.build(settings, run_id, progress, full_refresh=full_refresh)
             quality.audit_marts(settings, build_file, run_id, progress)
             publish_step.publish(settings, build_file, progress, rejected=rejected, ignored=ignored)
+            served_elsewhere = serve_postgres(settings, progress)
         if validated or not (settings.warehouse_dir / "publikasi").exists():
             try:  # the planners' workbook, page and notice (a stale source, or what moved); never the run's outcome
                 from kinerja import publikasi
@@ -152,7 +158,40 @@ def build_and_publish(settings: Settings, progress: Reporter = silent, ingested:
                 quality.publish_data_docs(settings, run_id, progress)
         except Exception as exc:  # the docs must not hide the run's own outcome
             progress(f"data docs: NOT built ({type(exc).__name__}: {exc})")
+    if served_elsewhere:
+        message = f"{served_elsewhere}\nThe DuckDB warehouse {settings.serving_db} was published; the next run retries PostgreSQL."
+        if rejected:
+            message += f"\n\n{ingest_step.rejection_error(settings, rejected, published=bool(ingested['landed']))}"
+        raise PipelineError(message)
     return str(settings.serving_db)
+
+
+def check_serving() -> None:
+    """Refuse a setting that would leave BI tools nothing to read."""
+    if serve_postgres_only() and postgres.configured() is None:
+        raise PipelineError(
+            "KINERJA_SERVE=postgres needs a serving database: set KINERJA_PG_DSN (or the Airflow connection kinerja_postgres), "
+            "or unset KINERJA_SERVE to serve the DuckDB file"
+        )
+
+
+def serve_postgres(settings: Settings, progress: Reporter = silent, only_if_behind: bool = False) -> str | None:
+    """Bring the PostgreSQL serving database (when one is configured) to the serving warehouse's
+    build (:func:`kinerja.postgres.publish`); with ``only_if_behind`` only when it serves another
+    build (a run with nothing new after a failed PostgreSQL publish, or a database just configured).
+    Returns why it failed, or None; it never undoes the DuckDB publish."""
+    target = postgres.configured()
+    if target is None or not settings.serving_db.exists():
+        return None
+    built = warehouse.built_fingerprint(settings.serving_db)
+    if only_if_behind and built is not None and postgres.served_fingerprint(target) == built:
+        return None
+    try:
+        postgres.publish(settings, settings.serving_db, warehouse.built_run_id(settings.serving_db) or "", target, progress)
+    except PipelineError as exc:
+        progress(f"postgres: NOT published ({str(exc).splitlines()[0]})")
+        return str(exc)
+    return None
 
 
 def _up_to_date(settings: Settings) -> bool:

@@ -16,7 +16,7 @@ import duckdb
 
 from ingestion.csvtable import sql_literal
 from kinerja import dbt, files, status
-from kinerja.config import Settings
+from kinerja.config import Settings, serve_postgres_only
 from kinerja.progress import Reporter, silent
 
 
@@ -268,6 +268,7 @@ def publish(
     if not build_file.exists():
         raise FileNotFoundError(f"build file {build_file} does not exist; run the build step first")
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    settings.serving_db.parent.mkdir(parents=True, exist_ok=True)
     run_id = build_file.stem.removeprefix("kinerja-")
     changes = record_publish(build_file, settings.serving_db, run_id)
     con = duckdb.connect(str(build_file))
@@ -283,9 +284,11 @@ def publish(
     if wal.exists():
         raise RuntimeError(f"build file {build_file} still has a write-ahead log; it was not closed cleanly")
     os.replace(build_file, settings.serving_db)
-    files.fsync_dir(settings.warehouse_dir)
+    files.fsync_dir(settings.serving_db.parent)
     progress(f"publish: {settings.serving_db} replaced atomically")
     status.write(settings, run_id, rejected, ignored)  # after the rename: a killed publish leaves the old status
+    if serve_postgres_only():  # BI tools read PostgreSQL only: no copies for them beside the file
+        return settings.serving_db
     exports = export_parquet(settings.serving_db, settings.exports_dir, public_marts(settings))
     progress(f"publish: {len(exports)} Parquet export(s) in {settings.exports_dir}")
     return settings.serving_db

@@ -314,46 +314,67 @@ def audit_marts(settings: Settings, build_file: Path, run_id: str, progress: Rep
     """Validate every public mart of a finished build (suites ``marts__<mart>``) inside DuckDB.
     A critical failure stops the publish (the serving warehouse stays as it was); warnings (e.g.
     the plausibility of realisasi against target) are reported and returned."""
-    from kinerja import dbt, gx_duckdb
+    from kinerja import gx_duckdb
+
+    ctx = context()
+    datasource = gx_duckdb.add_datasource(ctx, f"build-{uuid.uuid4().hex}", str(build_file), read_only=True)
+    try:
+        return _audit(settings, datasource, "marts", run_id, "DuckDB", progress)
+    finally:
+        gx_duckdb.release(datasource)
+        ctx.data_sources.delete(datasource.name)
+
+
+def audit_marts_postgres(settings: Settings, target, schema: str, run_id: str, progress: Reporter = silent) -> list[str]:
+    """The same audit on the marts of a PostgreSQL build (``schema``, before it is swapped in),
+    with the same suites; ``target`` is a :class:`kinerja.postgres.Target`."""
+    ctx = context()
+    datasource = ctx.data_sources.add_sql(  # the secret in connect_args, never in the URL GX records
+        f"pg-build-{uuid.uuid4().hex}", connection_string=f"postgresql+psycopg2:///{target.dbname}", kwargs={"connect_args": target.connect_args()}
+    )
+    try:
+        return _audit(settings, datasource, schema, run_id, "PostgreSQL", progress)
+    finally:
+        datasource.get_engine().dispose()
+        ctx.data_sources.delete(datasource.name)
+
+
+def _audit(settings: Settings, datasource, schema: str, run_id: str, engine: str, progress: Reporter) -> list[str]:
+    from kinerja import dbt
 
     marts = dbt.public_marts(settings.state_dir / "dbt" / "target")
     names = [f"{MART_SUITE_PREFIX}{m}" for m in marts]
     unaudited = [m for m, n in zip(marts, names, strict=True) if not (SUITES_DIR / f"{n}.json").exists()]
     if unaudited:  # a public mart without a suite would be published unchecked
         raise PipelineError(f"public mart(s) {', '.join(unaudited)} have no suite in {SUITES_DIR} (marts__<mart>.json); add one")
-    progress(f"audit: validating {len(names)} mart(s) of the build with Great Expectations (inside DuckDB)")
-    ctx = context()
-    datasource = gx_duckdb.add_datasource(ctx, f"build-{uuid.uuid4().hex}", str(build_file), read_only=True)
+    progress(f"audit: validating {len(names)} mart(s) of the build with Great Expectations (inside {engine})")
+    where = "" if engine == "DuckDB" else f" {engine}"
     failures: list[str] = []
     warnings: list[str] = []
-    try:
-        for name in names:
-            mart = name.removeprefix(MART_SUITE_PREFIX)
-            outcome = validate_sql(
-                datasource,
-                name,
-                f"select * from marts.{mart}",
-                {},
-                key_column=_mart_key(name),
-                label=f"audit {run_id} marts.{mart}",
-                settings=settings,
-                complete=True,
-            )
-            failures += [f"marts.{mart}" + (f", column '{p.column}'" if p.column else "") + f": {p.problem}" for p in outcome.problems]
-            warnings += [f"marts.{mart}: {w}" for w in outcome.warnings]
-    finally:
-        gx_duckdb.release(datasource)
-        ctx.data_sources.delete(datasource.name)
+    for name in names:
+        mart = name.removeprefix(MART_SUITE_PREFIX)
+        outcome = validate_sql(
+            datasource,
+            name,
+            f"select * from {schema}.{mart}",
+            {},
+            key_column=_mart_key(name),
+            label=f"audit {run_id}{where} marts.{mart}",
+            settings=settings,
+            complete=True,
+        )
+        failures += [f"marts.{mart}" + (f", column '{p.column}'" if p.column else "") + f": {p.problem}" for p in outcome.problems]
+        warnings += [f"marts.{mart}: {w}" for w in outcome.warnings]
     for warning in warnings:
         progress(f"audit: WARNING {warning}")
     if failures:
         raise PipelineError(
-            "the marts of this build failed their Great Expectations audit, so it was not published; the serving warehouse was not "
-            "changed:\n"
+            f"the marts of this build failed their Great Expectations audit{where}, so it was not published; the serving warehouse "
+            "was not changed:\n"
             + "\n".join(f"  - {f}" for f in failures[:MAX_REPORTED])
             + f"\nDetails: {settings.warehouse_dir / 'data_docs' / 'index.html'}"
         )
-    progress(f"audit: {len(names)} mart(s) passed ({len(warnings)} warning(s))")
+    progress(f"audit: {len(names)} mart(s) passed{where} ({len(warnings)} warning(s))")
     return warnings
 
 

@@ -70,6 +70,16 @@ def built_fingerprint(path: Path) -> str | None:
         con.close()
 
 
+def built_run_id(path: Path) -> str | None:
+    """The run id recorded in a build (``raw.pipeline__build``), if any."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        found = con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'pipeline__build'").fetchone()[0]
+        return con.execute("select run_id from raw.pipeline__build").fetchone()[0] if found else None
+    finally:
+        con.close()
+
+
 def new_run_id() -> str:
     return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + f"-{os.getpid()}"
 

@@ -8,8 +8,8 @@
     case
         when {{ realisasi }} is null or {{ target }} is null or {{ target }} = 0 then null
         when {{ polaritas }} = 'TURUN'
-            then (2 * cast({{ target }} as double) - cast({{ realisasi }} as double)) / cast({{ target }} as double) * 100
-        else cast({{ realisasi }} as double) / cast({{ target }} as double) * 100
+            then (2 * cast({{ target }} as double precision) - cast({{ realisasi }} as double precision)) / cast({{ target }} as double precision) * 100
+        else cast({{ realisasi }} as double precision) / cast({{ target }} as double precision) * 100
     end
 {%- endmacro %}
 

@@ -31,7 +31,7 @@ target as (
         tahun,
         periode,
         jenis_target,
-        cast(target as double) as target
+        cast(target as double precision) as target
     from target_indikator
     where tahun in (select tahun from tahun_pelaporan)
 
@@ -58,7 +58,7 @@ tanpa_target as (
             jenis_utama.jenis_target,
             case katalog.kelompok when 'PROGRAM' then 'RENSTRA' when 'KSD' then 'RENAKSI' else 'PERKIN' end
         ) as jenis_target,
-        cast(null as double) as target
+        cast(null as double precision) as target
     from realisasi
     inner join katalog on katalog.indikator_kode = realisasi.indikator_kode
     left join jenis_utama

@@ -28,9 +28,9 @@ capaian as (
         program_kode,
         tahun,
         cast(
-            sum(cast(capaian_dihitung_persen as decimal(38, 12))) / count(*) as double
+            sum(cast(capaian_dihitung_persen as decimal(38, 12))) / count(*) as double precision
         ) as capaian_program_persen,
-        cast(sum(cast(capaian_persen as decimal(38, 12))) / count(*) as double) as capaian_program_mentah_persen,
+        cast(sum(cast(capaian_persen as decimal(38, 12))) / count(*) as double precision) as capaian_program_mentah_persen,
         cast(count(*) as bigint) as jumlah_indikator
     from capaian_indikator
     group by program_kode, tahun

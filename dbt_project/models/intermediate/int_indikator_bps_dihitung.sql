@@ -51,7 +51,7 @@ kontribusi as (
 
     select
         domain, tahun, periode, seri_pdrb, 'KONTRIBUSI' as ukuran,
-        cast(nilai as double) / cast(total as double) * 100 as nilai_presisi,
+        cast(nilai as double precision) / cast(total as double precision) * 100 as nilai_presisi,
         greatest(versi_seri, versi_total) as versi_data
     from seri
     where harga = 'ADHB' and nilai is not null and total > 0
@@ -62,7 +62,7 @@ pertumbuhan as (
 
     select
         kini.domain, kini.tahun, kini.periode, kini.seri_pdrb, 'PERTUMBUHAN' as ukuran,
-        (cast(kini.nilai as double) - cast(lalu.nilai as double)) / cast(lalu.nilai as double) * 100 as nilai_presisi,
+        (cast(kini.nilai as double precision) - cast(lalu.nilai as double precision)) / cast(lalu.nilai as double precision) * 100 as nilai_presisi,
         greatest(kini.versi_seri, lalu.versi_seri) as versi_data
     from seri as kini
     inner join seri as lalu
@@ -94,7 +94,7 @@ final as (
         end as peran_domain,
         ukuran.tahun,
         ukuran.periode,
-        round(ukuran.nilai_presisi, 2) as nilai,
+        {{ round_to("ukuran.nilai_presisi", 2) }} as nilai,
         ukuran.nilai_presisi,
         ukuran.versi_data
     from ukuran

@@ -90,8 +90,8 @@ pertumbuhan as (
         'PERTUMBUHAN_PELAKU_UMKM' as ukuran,
         sekarang.tahun,
         sekarang.triwulan,
-        cast(sekarang.jumlah_terdaftar - dasar.jumlah_terdaftar as double) as pembilang,
-        cast(dasar.jumlah_terdaftar as double) as penyebut
+        cast(sekarang.jumlah_terdaftar - dasar.jumlah_terdaftar as double precision) as pembilang,
+        cast(dasar.jumlah_terdaftar as double precision) as penyebut
     from terdaftar as sekarang
     inner join terdaftar as dasar
         on dasar.tahun = sekarang.tahun - 1 and dasar.triwulan = 4
@@ -172,8 +172,8 @@ kapasitas as (
         cast((
             select count(*) from meningkat
             where meningkat.tahun = kohort.tahun and meningkat.triwulan_pertama <= triwulan.triwulan
-        ) as double) as pembilang,
-        cast(kohort.jumlah as double) as penyebut
+        ) as double precision) as pembilang,
+        cast(kohort.jumlah as double precision) as penyebut
     from (select tahun, count(*) as jumlah from dasar group by tahun) as kohort
     cross join triwulan
     where cast(make_date(kohort.tahun, 3 * triwulan.triwulan, 1) + interval '1 month' - interval '1 day' as date)

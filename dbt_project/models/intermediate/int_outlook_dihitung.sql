@@ -42,7 +42,7 @@ grid as (
         katalog.polaritas,
         katalog.cara_akumulasi,
         renstra.tahun_awal,
-        cast(renstra.target_akhir_periode as double) as target_akhir_periode,
+        cast(renstra.target_akhir_periode as double precision) as target_akhir_periode,
         tahun.tahun
     from katalog
     inner join renstra on renstra.indikator_kode = katalog.indikator_kode
@@ -75,7 +75,7 @@ kondisi as (
     select
         indikator_kode,
         tahun,
-        cast(sum(cast(realisasi as decimal(38, 6))) as double) as jumlah_realisasi,
+        cast(sum(cast(realisasi as decimal(38, 6))) as double precision) as jumlah_realisasi,
         max(case when urutan_terbaru = 1 then realisasi end) as realisasi_terbaru,
         max(case when urutan_terbaru = 1 then tahun_data end) as tahun_realisasi_terbaru
     from riwayat

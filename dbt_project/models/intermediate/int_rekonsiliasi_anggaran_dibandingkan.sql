@@ -76,7 +76,7 @@ anggaran_dihitung as (
                     when 'PERGESERAN' then serapan.pagu_pergeseran
                     when 'APBD_P' then serapan.pagu_apbdp
                     when 'REALISASI' then serapan.realisasi
-                end as double
+                end as double precision
             ), 0)
         end as nilai_hitung,
         case when t.ukuran in ('EFISIENSI', 'SERAPAN') then 2 else 0 end as desimal
@@ -112,10 +112,10 @@ anggaran_vs_terbitan as (
         d.tahun,
         'TAHUNAN' as periode,
         case when d.desimal > 0 then cast(d.nilai_terbitan as varchar) else cast(cast(d.nilai_terbitan as bigint) as varchar) end as teks_terbitan,
-        cast(d.nilai_terbitan as double) as nilai_terbitan,
-        case when d.desimal > 0 then cast(round(d.nilai_hitung, 4) as varchar) else cast(cast(d.nilai_hitung as bigint) as varchar) end as teks_hitung,
+        cast(d.nilai_terbitan as double precision) as nilai_terbitan,
+        case when d.desimal > 0 then {{ teks_angka(round_to("d.nilai_hitung", 4)) }} else cast(cast(d.nilai_hitung as bigint) as varchar) end as teks_hitung,
         d.nilai_hitung,
-        d.nilai_hitung - cast(d.nilai_terbitan as double) as selisih,
+        d.nilai_hitung - cast(d.nilai_terbitan as double precision) as selisih,
         {{ status_rekonsiliasi('d.nilai_hitung', 'd.nilai_terbitan', 'd.desimal') }} as status,
         d.kode,
         d.ukuran as ukuran_asal

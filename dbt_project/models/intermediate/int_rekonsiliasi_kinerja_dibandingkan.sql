@@ -76,7 +76,7 @@ dibandingkan as (
         terbitan.periode,
         terbitan.jenis_target,
         terbitan.teks_terbitan,
-        cast(terbitan.nilai_terbitan as double) as nilai_terbitan,
+        cast(terbitan.nilai_terbitan as double precision) as nilai_terbitan,
         terbitan.desimal,
         case
             when terbitan.tabel = '3.13' and terbitan.indikator_kode is not null then
@@ -192,9 +192,9 @@ dijelaskan as (
                         || dirilis_kemudian.kode || '), which the report left out as N/A.'
                 when berstatus.ukuran = 'CAPAIAN' and berstatus.capaian_dari_baris_terbitan is not null
                     and abs(berstatus.capaian_dari_baris_terbitan - berstatus.nilai_hitung) < 0.0001
-                    then 'The printed capaian does not follow from the printed target ' || cast(berstatus.target_terbitan as varchar)
-                        || ' and realisasi ' || cast(berstatus.realisasi_terbitan as varchar) || ', which give '
-                        || cast(round(berstatus.capaian_dari_baris_terbitan, 2) as varchar) || ' %.'
+                    then 'The printed capaian does not follow from the printed target ' || {{ teks_angka("berstatus.target_terbitan") }}
+                        || ' and realisasi ' || {{ teks_angka("berstatus.realisasi_terbitan") }} || ', which give '
+                        || {{ teks_angka(round_to("berstatus.capaian_dari_baris_terbitan", 2)) }} || ' %.'
             end,
             'Not explained yet: check the source data and the published figure.'
         ) as penjelasan
@@ -222,7 +222,7 @@ final as (
         periode,
         teks_terbitan,
         nilai_terbitan,
-        coalesce(cast(round(nilai_hitung, 4) as varchar), kriteria_hitung, status_data) as teks_hitung,
+        coalesce({{ teks_angka(round_to("nilai_hitung", 4)) }}, kriteria_hitung, status_data) as teks_hitung,
         nilai_hitung,
         nilai_hitung - nilai_terbitan as selisih,
         status,

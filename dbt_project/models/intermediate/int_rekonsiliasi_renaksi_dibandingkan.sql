@@ -46,14 +46,14 @@ renaksi_dihitung as (
     select
         t.*,
         case t.ukuran
-            when 'OMZET_TARGET' then cast(omzet.target_omzet as double)
-            when 'OMZET_REALISASI' then cast(omzet.realisasi_omzet as double)
-            when 'OMZET_KUMULATIF' then cast(omzet.realisasi_kumulatif as double)
+            when 'OMZET_TARGET' then cast(omzet.target_omzet as double precision)
+            when 'OMZET_REALISASI' then cast(omzet.realisasi_omzet as double precision)
+            when 'OMZET_KUMULATIF' then cast(omzet.realisasi_kumulatif as double precision)
             when 'OMZET_CAPAIAN' then omzet.capaian_persen
-            when 'NAIK_KELAS' then cast(naik.jumlah_umkm_naik_kelas as double)
-            when 'EORDER_UMKM' then cast(eorder.jumlah_umkm as double)
-            when 'EORDER_TRANSAKSI' then cast(eorder.jumlah_transaksi as double)
-            when 'EORDER_NILAI' then cast(eorder.nilai_transaksi as double)
+            when 'NAIK_KELAS' then cast(naik.jumlah_umkm_naik_kelas as double precision)
+            when 'EORDER_UMKM' then cast(eorder.jumlah_umkm as double precision)
+            when 'EORDER_TRANSAKSI' then cast(eorder.jumlah_transaksi as double precision)
+            when 'EORDER_NILAI' then cast(eorder.nilai_transaksi as double precision)
         end as nilai_hitung
     from renaksi_terbitan as t
     left join omzet
@@ -77,13 +77,13 @@ renaksi_vs_terbitan as (
         d.tahun,
         d.periode,
         d.teks_terbitan,
-        cast(d.nilai_terbitan as double) as nilai_terbitan,
+        cast(d.nilai_terbitan as double precision) as nilai_terbitan,
         case
             when d.nilai_hitung = round(d.nilai_hitung) then cast(cast(d.nilai_hitung as bigint) as varchar)
-            else cast(round(d.nilai_hitung, 4) as varchar)
+            else {{ teks_angka(round_to("d.nilai_hitung", 4)) }}
         end as teks_hitung,
         d.nilai_hitung,
-        d.nilai_hitung - cast(d.nilai_terbitan as double) as selisih,
+        d.nilai_hitung - cast(d.nilai_terbitan as double precision) as selisih,
         {{ status_rekonsiliasi('d.nilai_hitung', 'd.nilai_terbitan', 'd.desimal') }} as status,
         d.kunci
     from renaksi_dihitung as d

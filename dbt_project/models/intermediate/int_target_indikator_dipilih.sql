@@ -21,7 +21,7 @@ final as (
     union all
 
     select
-        bawaan.indikator_kode, bawaan.tahun, bawaan.periode, bawaan.jenis_target, cast(bawaan.target as double) as target,
+        bawaan.indikator_kode, bawaan.tahun, bawaan.periode, bawaan.jenis_target, cast(bawaan.target as double precision) as target,
         'SEED' as asal_target, cast(null as varchar) as versi_data
     from bawaan
     where not exists (

@@ -27,7 +27,7 @@ per_sasaran as (
         cast(sum(realisasi_anggaran) as decimal(20, 2)) as realisasi_anggaran,
         -- summed as DECIMAL: a float sum depends on the order of aggregation (and so on what else
         -- the build holds, e.g. a new year's rows), and published figures must not move by a last digit
-        cast(sum(cast(pagu as decimal(20, 2)) * cast(capaian_program_persen as decimal(18, 10))) as double) as pagu_kali_capaian_poin,
+        cast(sum(cast(pagu as decimal(20, 2)) * cast(capaian_program_persen as decimal(18, 10))) as double precision) as pagu_kali_capaian_poin,
         cast(count(*) as bigint) as jumlah_program
     from program
     group by tahun, sasaran_kode
@@ -42,12 +42,12 @@ final as (
         sasaran.sasaran_nama,
         per_sasaran.pagu,
         per_sasaran.realisasi_anggaran,
-        per_sasaran.pagu_kali_capaian_poin / cast(per_sasaran.pagu as double) as capaian_program_persen,
-        (per_sasaran.pagu_kali_capaian_poin - cast(per_sasaran.realisasi_anggaran as double))
+        per_sasaran.pagu_kali_capaian_poin / cast(per_sasaran.pagu as double precision) as capaian_program_persen,
+        (per_sasaran.pagu_kali_capaian_poin - cast(per_sasaran.realisasi_anggaran as double precision))
             / per_sasaran.pagu_kali_capaian_poin * 100 as efisiensi_metode_lkip_persen,
-        (per_sasaran.pagu_kali_capaian_poin / 100 - cast(per_sasaran.realisasi_anggaran as double))
+        (per_sasaran.pagu_kali_capaian_poin / 100 - cast(per_sasaran.realisasi_anggaran as double precision))
             / (per_sasaran.pagu_kali_capaian_poin / 100) * 100 as efisiensi_pmk214_persen,
-        cast(per_sasaran.realisasi_anggaran as double) / cast(per_sasaran.pagu as double) * 100 as serapan_persen,
+        cast(per_sasaran.realisasi_anggaran as double precision) / cast(per_sasaran.pagu as double precision) * 100 as serapan_persen,
         per_sasaran.jumlah_program
     from per_sasaran
     left join sasaran on sasaran.sasaran_kode = per_sasaran.sasaran_kode

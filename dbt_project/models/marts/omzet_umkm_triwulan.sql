@@ -83,8 +83,8 @@ final as (
         realisasi_omzet,
         target_kumulatif,
         realisasi_kumulatif,
-        cast(realisasi_kumulatif as double) / nullif(cast(target_kumulatif as double), 0) * 100 as capaian_persen,
-        cast(realisasi_omzet as double) / nullif(cast(target_omzet as double), 0) * 100 as capaian_triwulan_persen,
+        cast(realisasi_kumulatif as double precision) / nullif(cast(target_kumulatif as double precision), 0) * 100 as capaian_persen,
+        cast(realisasi_omzet as double precision) / nullif(cast(target_omzet as double precision), 0) * 100 as capaian_triwulan_persen,
         jumlah_umkm_bertransaksi,
         versi_data,
         {{ tanggal_akhir_periode('tahun', 'periode') }} as tanggal_akhir_periode

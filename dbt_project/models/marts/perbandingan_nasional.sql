@@ -52,7 +52,7 @@ final as (
         gabung.periode,
         gabung.nilai_daerah,
         gabung.nilai_nasional,
-        round(gabung.nilai_daerah - gabung.nilai_nasional, 2) as selisih_daerah_nasional,
+        {{ round_to("gabung.nilai_daerah - gabung.nilai_nasional", 2) }} as selisih_daerah_nasional,
         gabung.versi_data_daerah,
         gabung.versi_data_nasional,
         {{ tanggal_akhir_periode('gabung.tahun', 'gabung.periode') }} as tanggal_akhir_periode

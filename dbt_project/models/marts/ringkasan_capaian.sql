@@ -78,7 +78,7 @@ rata_rata as (
         cast(
             sum(case when status_data = 'TERSEDIA' then cast(capaian_dihitung_persen as decimal(38, 12)) end)
             / nullif(sum(case when status_data = 'TERSEDIA' then 1 else 0 end), 0)
-            as double
+            as double precision
         ) as rata_rata_capaian_persen,
         cast(count(*) as bigint) as jumlah_indikator,
         cast(sum(case when status_data = 'TERSEDIA' then 1 else 0 end) as bigint) as jumlah_dihitung,
@@ -97,7 +97,7 @@ rata_rata_efisiensi as (
         tahun,
         'TAHUNAN' as periode,
         'RENSTRA' as jenis_target,
-        cast(sum(cast(efisiensi_metode_lkip_persen as decimal(38, 12))) / count(*) as double) as rata_rata_capaian_persen,
+        cast(sum(cast(efisiensi_metode_lkip_persen as decimal(38, 12))) / count(*) as double precision) as rata_rata_capaian_persen,
         cast(null as varchar) as kriteria,
         cast(count(*) as bigint) as jumlah_indikator,
         cast(count(*) as bigint) as jumlah_dihitung,

@@ -102,7 +102,7 @@ final as (
         pagu_pergeseran,
         pagu_apbdp,
         realisasi,
-        case when pagu_apbdp > 0 then cast(realisasi_berpagu as double) / cast(pagu_apbdp as double) * 100 end as serapan_persen
+        case when pagu_apbdp > 0 then cast(realisasi_berpagu as double precision) / cast(pagu_apbdp as double precision) * 100 end as serapan_persen
     from dijumlah
 
 )

@@ -17,7 +17,7 @@ final as (
         indikator_kode,
         cast(tahun as integer) as tahun,
         periode,
-        cast(realisasi as double) as realisasi,
+        cast(realisasi as double precision) as realisasi,
         keterangan,
         batch_id as versi_data,
         landed_at

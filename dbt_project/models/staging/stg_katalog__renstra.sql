@@ -18,8 +18,8 @@ final as (
         periode_renstra,
         cast(tahun_awal as integer) as tahun_awal,
         cast(tahun_akhir as integer) as tahun_akhir,
-        cast(kondisi_awal as double) as kondisi_awal,
-        cast(target_akhir_periode as double) as target_akhir_periode,
+        cast(kondisi_awal as double precision) as kondisi_awal,
+        cast(target_akhir_periode as double precision) as target_akhir_periode,
         batch_id as versi_data
     from terbaru
 

@@ -18,7 +18,7 @@ final as (
         cast(tahun as integer) as tahun,
         periode,
         jenis_target,
-        cast(target as double) as target,
+        cast(target as double precision) as target,
         keterangan,
         batch_id as versi_data
     from terbaru

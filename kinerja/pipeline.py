@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kinerja import ingest as ingest_step
 from kinerja import publish as publish_step
-from kinerja import quality, retractions, status, summary, warehouse
+from kinerja import quality, retention, retractions, status, summary, warehouse
 from kinerja.config import Settings
 from kinerja.errors import PipelineError
 from kinerja.progress import Reporter, silent
@@ -152,6 +152,11 @@ def build_and_publish(settings: Settings, progress: Reporter = silent, ingested:
                 quality.publish_data_docs(settings, run_id, progress)
         except Exception as exc:  # the docs must not hide the run's own outcome
             progress(f"data docs: NOT built ({type(exc).__name__}: {exc})")
+        if validated:
+            try:
+                retention.prune(settings, progress)
+            except Exception as exc:  # neither must the pruning
+                progress(f"retention: NOT pruned ({type(exc).__name__}: {exc})")
     return str(settings.serving_db)
 
 

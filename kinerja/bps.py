@@ -50,7 +50,9 @@ def validate(rows: pd.DataFrame, config: BpsConfig, source_file: Path) -> None:
 
 def latest_landed_values(settings: Settings) -> dict[tuple, Decimal | None]:
     """The current value of every key over all landed BPS batches (latest landed wins)."""
-    batches = landing.landed_batches(settings.landing_dir, SOURCE, ENTITY)
+    # retracted batches included: a retracted release is not landed again by the next poll; only
+    # a figure BPS publishes anew (a revision) is
+    batches = landing.landed_batches(settings.landing_dir, SOURCE, ENTITY, include_retracted=True)
     latest: dict[tuple, Decimal | None] = {}
     for batch in sorted(batches, key=lambda b: (b.landed_at, b.batch_id)):
         rows = pd.read_parquet(batch.rows_path(settings.landing_dir), columns=["domain", "harga", "uraian", "tahun", "periode", "nilai"])

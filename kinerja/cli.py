@@ -57,6 +57,44 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch_list(args: argparse.Namespace) -> int:
+    from kinerja import batches
+
+    rows = batches.listing(_settings(args))
+    print(batches.format_listing(rows) if rows else "no landed batches")
+    return 0
+
+
+def cmd_batch_retract(args: argparse.Namespace) -> int:
+    from kinerja import batches
+
+    settings = _settings(args)
+    try:
+        batch, event = batches.retract(settings, args.batch, args.reason)
+    except PipelineError as exc:
+        print(f"kinerja batch retract FAILED: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"batch {batch.batch_id} ({batch.source}/{batch.entity}, {batch.original_name}) retracted at {event.pada}: {event.alasan}\n"
+        f"  the landed original stays in {settings.landing_dir / batch.directory}; the next run (kinerja run) builds and "
+        "publishes the warehouse without it"
+    )
+    return 0
+
+
+def cmd_batch_restore(args: argparse.Namespace) -> int:
+    from kinerja import batches
+
+    settings = _settings(args)
+    try:
+        batch, event = batches.restore(settings, args.batch, args.reason or "")
+    except PipelineError as exc:
+        print(f"kinerja batch restore FAILED: {exc}", file=sys.stderr)
+        return 1
+    print(f"batch {batch.batch_id} ({batch.original_name}) restored at {event.pada}; the next run (kinerja run) publishes it again")
+    return 0
+
+
 def _bps_key() -> str | None:
     key = os.environ.get("KINERJA_BPS_KEY")
     if not key:
@@ -167,6 +205,22 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.add_argument("--as-of", required=True, help="date (2025-01-31, end of that day UTC) or UTC time (2025-01-31T08:00:00)")
     rebuild.add_argument("--output", help="file to write; default warehouse/as_of/kinerja-as-of-<time>.duckdb")
     rebuild.set_defaults(func=cmd_rebuild)
+    batch = sub.add_parser("batch", help="landed batches: list them, retract one that should not have landed, restore it")
+    batch_sub = batch.add_subparsers(dest="batch_command", required=True)
+    blist = batch_sub.add_parser(
+        "list", parents=[common], help="every landed batch: id, source, file, landed_at, rows, in the serving warehouse, retracted"
+    )
+    blist.set_defaults(func=cmd_batch_list)
+    retract = batch_sub.add_parser(
+        "retract", parents=[common], help="leave a landed batch out of every later build (the original is kept; recorded and published)"
+    )
+    retract.add_argument("batch", help="the batch id, as 'kinerja batch list' shows it")
+    retract.add_argument("--reason", required=True, help="why it is retracted; recorded and shown in the change log")
+    retract.set_defaults(func=cmd_batch_retract)
+    restore = batch_sub.add_parser("restore", parents=[common], help="undo a retraction: later builds use the batch again (recorded)")
+    restore.add_argument("batch", help="the batch id")
+    restore.add_argument("--reason", help="why it is restored")
+    restore.set_defaults(func=cmd_batch_restore)
     bps = sub.add_parser("bps", help="BPS WebAPI: poll for a new PDRB release, list variables")
     bps_sub = bps.add_subparsers(dest="bps_command", required=True)
     poll = bps_sub.add_parser(

@@ -143,11 +143,18 @@ def land(
     return batch
 
 
-def landed_batches(landing_dir: Path, source: str, entity: str) -> list[Batch]:
-    """All complete batches of one source entity, oldest first."""
+def landed_batches(landing_dir: Path, source: str, entity: str, include_retracted: bool = False) -> list[Batch]:
+    """All complete batches of one source entity, oldest first; without the retracted ones
+    (:mod:`kinerja.retractions`) unless ``include_retracted``."""
+    from kinerja import retractions
+
     base = _entity_dir(landing_dir, source, entity)
     metas = sorted(base.glob("landed_at=*/[0-9a-f]*/batch.json")) if base.exists() else []
-    return [Batch(**json.loads(m.read_text())) for m in metas]
+    batches = [Batch(**json.loads(m.read_text())) for m in metas]
+    if include_retracted or not batches:
+        return batches
+    retracted = retractions.in_force(landing_dir)
+    return [b for b in batches if b.batch_id not in retracted]
 
 
 def quarantine(quarantine_dir: Path, original: Path, reason: str, source: str = "", sha256: str = "") -> Path:

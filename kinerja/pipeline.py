@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kinerja import ingest as ingest_step
-from kinerja import postgres, quality, status, summary, warehouse
+from kinerja import postgres, quality, retention, retractions, status, summary, warehouse
 from kinerja import publish as publish_step
 from kinerja.config import Settings, serve_postgres_only
 from kinerja.errors import PipelineError
@@ -158,6 +158,11 @@ def build_and_publish(settings: Settings, progress: Reporter = silent, ingested:
                 quality.publish_data_docs(settings, run_id, progress)
         except Exception as exc:  # the docs must not hide the run's own outcome
             progress(f"data docs: NOT built ({type(exc).__name__}: {exc})")
+        if validated:
+            try:
+                retention.prune(settings, progress)
+            except Exception as exc:  # neither must the pruning
+                progress(f"retention: NOT pruned ({type(exc).__name__}: {exc})")
     if served_elsewhere:
         message = f"{served_elsewhere}\nThe DuckDB warehouse {settings.serving_db} was published; the next run retries PostgreSQL."
         if rejected:
@@ -209,7 +214,8 @@ def _unpublished(settings: Settings) -> bool:
         return True
     landed = {meta.parent.name for meta in settings.landing_dir.rglob("batch.json")}  # sha256 directories
     built = {batch_id.rsplit("-", 1)[-1] for batch_id in published[1]}  # batch ids end with the sha256's first 12
-    return any(sha[:12] not in built for sha in landed)
+    retracted = {batch_id.rsplit("-", 1)[-1] for batch_id in retractions.in_force(settings.landing_dir)}
+    return any(sha[:12] not in built and sha[:12] not in retracted for sha in landed) or warehouse.retractions_changed(settings)
 
 
 def fail_if_rejected(settings: Settings, ingested: dict) -> None:
@@ -230,7 +236,8 @@ def rebuild_as_of(settings: Settings, as_of: str, output: Path | None = None, pr
         live = publish_step.published_batches(settings.serving_db, cutoff)
         if live is not None:
             progress(f"rebuild: the publish live at {cutoff} was run {live[0]} ({len(live[1])} batches)")
-            build_file = warehouse.build(settings, warehouse.new_run_id(), progress, only=live[1])
+            # landed by then and in that publish, retracted since or not; retraction events up to then
+            build_file = warehouse.build(settings, warehouse.new_run_id(), progress, as_of=cutoff, only=live[1])
         else:
             if settings.serving_db.exists() and publish_step.published_batches(settings.serving_db, "9999-12-31T00:00:00Z") is not None:
                 raise PipelineError(f"nothing was published at or before {cutoff}; the first publish recorded is later")

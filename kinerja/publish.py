@@ -47,7 +47,7 @@ _LOG_COLUMNS = """
     tahun integer, periode varchar, jenis_target varchar, jenis_perubahan varchar,
     nilai_lama double, nilai_baru double, capaian_lama double, capaian_baru double,
     status_lama varchar, status_baru varchar, versi_data_lama varchar, versi_data_baru varchar,
-    nilai_nasional_lama double, nilai_nasional_baru double
+    nilai_nasional_lama double, nilai_nasional_baru double, keterangan varchar
 """
 # Tabel 3.14 rows: regional value in nilai_*, national value in nilai_nasional_*.
 _DIFF_NASIONAL = """
@@ -86,6 +86,8 @@ _DIFF = """
 
 
 HISTORY = "riwayat_publikasi"
+_HISTORY_COLUMNS = "run_id varchar, dipublikasikan_pada timestamp, batch_id varchar, status_batch varchar, ditarik_pada timestamp, alasan_penarikan varchar"
+USED, RETRACTED = "DIPAKAI", "DITARIK"
 
 
 def has_table(con: duckdb.DuckDBPyConnection, table: str, database: str | None = None) -> bool:
@@ -162,15 +164,22 @@ PUBLISH_TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
             "versi_data_baru": "versi_data (the batch the figure came from) after.",
             "nilai_nasional_lama": "National value before (table 3.14 rows only).",
             "nilai_nasional_baru": "National value after (table 3.14 rows only).",
+            "keterangan": "Why the row moved, where the publish knows it: a batch retracted (kinerja batch retract) or restored in "
+            "this publish, with the operator's reason; empty otherwise (new or revised data).",
         },
     ),
     HISTORY: (
         "Publish history, written by the publish step (not dbt). Grain: publish x landed batch: which batches "
-        "(vintages) each publish was built from; kinerja rebuild --as-of uses it.",
+        "(vintages) each publish was built from (status_batch DIPAKAI), and which it left out because they were "
+        "retracted (DITARIK); kinerja rebuild --as-of uses the DIPAKAI rows.",
         {
             "run_id": "Run id of the publish.",
             "dipublikasikan_pada": "When the publish ran (UTC).",
-            "batch_id": "A landed batch (source, entity, landing time, content hash) the publish was built from.",
+            "batch_id": "A landed batch (source, entity, landing time, content hash) the publish was built from, or left out.",
+            "status_batch": "DIPAKAI (the publish was built from the batch) or DITARIK (retracted, left out); empty in "
+            "publishes recorded before retractions existed, which means DIPAKAI.",
+            "ditarik_pada": "When the batch was retracted (UTC); DITARIK rows only.",
+            "alasan_penarikan": "The reason given for the retraction (kinerja batch retract --reason); DITARIK rows only.",
         },
     ),
     status.VIEW: (
@@ -212,7 +221,7 @@ def record_publish(build_file: Path, serving: Path, run_id: str) -> int:
     con = duckdb.connect(str(build_file))
     try:
         con.execute(f"create or replace table marts.{CHANGE_LOG} ({_LOG_COLUMNS})")
-        con.execute(f"create or replace table marts.{HISTORY} (run_id varchar, dipublikasikan_pada timestamp, batch_id varchar)")
+        con.execute(f"create or replace table marts.{HISTORY} ({_HISTORY_COLUMNS})")
         before = 0
         if serving.exists():
             con.execute(f"attach {sql_literal(serving)} as lama (read_only)")
@@ -222,16 +231,82 @@ def record_publish(build_file: Path, serving: Path, run_id: str) -> int:
                         con.execute(f"insert into marts.{table} by name select * from lama.marts.{table}")
                 before = con.execute(f"select count(*) from marts.{CHANGE_LOG}").fetchone()[0]
                 _log_changes(con, published_at, run_id)
+                _explain_retractions(con, run_id)
             finally:
                 con.execute("detach lama")
         con.execute(
-            f"insert into marts.{HISTORY} select ?, cast(? as timestamp), batch_id from raw.pipeline__batch", [run_id, published_at]
+            f"insert into marts.{HISTORY} by name select ? as run_id, cast(? as timestamp) as dipublikasikan_pada, batch_id, "
+            f"'{USED}' as status_batch from raw.pipeline__batch",
+            [run_id, published_at],
         )
+        if _has_raw(con, "pipeline__retraction"):
+            con.execute(
+                f"insert into marts.{HISTORY} by name select ? as run_id, cast(? as timestamp) as dipublikasikan_pada, batch_id, "
+                f"'{RETRACTED}' as status_batch, cast(rtrim(pada, 'Z') as timestamp) as ditarik_pada, alasan as alasan_penarikan "
+                f"from ({_IN_FORCE})",
+                [run_id, published_at],
+            )
         added = con.execute(f"select count(*) from marts.{CHANGE_LOG}").fetchone()[0] - before
         con.execute("checkpoint")
         return added
     finally:
         con.close()
+
+
+# The retractions in force in a build: each batch's latest event is a retraction.
+_IN_FORCE = """
+    select batch_id, alasan, pada from raw.pipeline__retraction
+    qualify row_number() over (partition by batch_id order by pada desc) = 1 and tindakan = 'DITARIK'
+"""
+
+
+def _has_raw(con: duckdb.DuckDBPyConnection, table: str, database: str | None = None) -> bool:
+    sql = "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = ?"
+    params: list = [table]
+    if database:
+        sql += " and database_name = ?"
+        params.append(database)
+    return con.execute(sql, params).fetchone()[0] > 0
+
+
+def _explain_retractions(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """Say in ``keterangan`` which rows of this publish's change log moved because a batch was
+    retracted or restored since the previous publish (attached as ``lama``): a row whose old figure
+    came from a retracted batch, or whose new one from a restored batch; and, when no new batch
+    came in with them, every row of the publish (nothing else could have moved it)."""
+    if not _has_raw(con, "pipeline__retraction"):
+        return
+    seen = "lama.raw.pipeline__retraction" if _has_raw(con, "pipeline__retraction", "lama") else None
+    applied = con.execute(
+        "select batch_id, tindakan, alasan from raw.pipeline__retraction as e"
+        + (f" where not exists (select 1 from {seen} as l where l.batch_id = e.batch_id and l.pada = e.pada)" if seen else "")
+        + " order by pada"
+    ).fetchall()
+    if not applied:
+        return
+    names: dict[str, str] = {}
+    for database in ("lama", None):
+        if _has_raw(con, "pipeline__batch", database):
+            prefix = f"{database}.raw" if database else "raw"
+            names.update(dict(con.execute(f"select batch_id, original_name from {prefix}.pipeline__batch").fetchall()))
+    texts = {}
+    for batch_id, tindakan, alasan in applied:
+        what = "retracted" if tindakan == "DITARIK" else "restored"
+        texts[batch_id] = f"batch {batch_id} ({names.get(batch_id, 'file unknown')}) {what}: {alasan}"
+        column = "versi_data_lama" if tindakan == "DITARIK" else "versi_data_baru"
+        con.execute(
+            f"update marts.{CHANGE_LOG} set keterangan = ? where run_id = ? and {column} = ? and keterangan is null",
+            [texts[batch_id], run_id, batch_id],
+        )
+    new_batches = 0
+    if _has_raw(con, "pipeline__batch", "lama"):
+        new_batches = con.execute(
+            "select count(*) from raw.pipeline__batch where batch_id not in (select batch_id from lama.raw.pipeline__batch)"
+        ).fetchone()[0]
+    if not new_batches:
+        con.execute(
+            f"update marts.{CHANGE_LOG} set keterangan = ? where run_id = ? and keterangan is null", ["; ".join(texts.values()), run_id]
+        )
 
 
 def published_batches(serving: Path, cutoff: str) -> tuple[str, set[str]] | None:
@@ -249,7 +324,12 @@ def published_batches(serving: Path, cutoff: str) -> tuple[str, set[str]] | None
         ).fetchone()
         if row is None:
             return row
-        ids = {b for (b,) in con.execute(f"select batch_id from marts.{HISTORY} where run_id = ?", [row[0]]).fetchall()}
+        has_status = con.execute(
+            "select count(*) from duckdb_columns() where schema_name = 'marts' and table_name = ? and column_name = 'status_batch'",
+            [HISTORY],
+        ).fetchone()[0]
+        used = f" and coalesce(status_batch, '{USED}') = '{USED}'" if has_status else ""
+        ids = {b for (b,) in con.execute(f"select batch_id from marts.{HISTORY} where run_id = ?{used}", [row[0]]).fetchall()}
         return row[0], ids
     finally:
         con.close()

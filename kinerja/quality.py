@@ -8,7 +8,7 @@ the batch, or stops the publish of a build; ``warning`` lets the data through an
 transactions, the marts) inside DuckDB through SQL (:mod:`kinerja.gx_duckdb`), so no row is
 pulled into Python.
 
-Every validation result is kept in ``state/validations/`` (30 days) and rendered as HTML Data Docs
+Every validation result is kept in ``state/validations/`` (as long as :mod:`kinerja.retention` says) and rendered as HTML Data Docs
 published next to the warehouse, ``warehouse/data_docs/index.html``, by every run.
 GX is imported lazily: it costs ~10 s.
 """
@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,6 @@ from kinerja.errors import InputFileError, PipelineError, RowProblem
 from kinerja.progress import Reporter, silent
 
 CATALOGUE_CSV = DBT_PROJECT_DIR / "seeds" / "katalog" / "indikator.csv"
-RESULTS_KEPT_DAYS = 30
 MAX_REPORTED = 50
 # a batch this many times smaller or larger than the previous batch of its source is reported
 ROW_BAND_FACTOR = 2.0
@@ -383,10 +382,15 @@ def _mart_key(suite_name: str) -> str:
 
 
 def publish_data_docs(settings: Settings, run_id: str, progress: Reporter = silent) -> Path:
-    """Render the validation results of the last RESULTS_KEPT_DAYS days as HTML and publish them
-    as ``warehouse/data_docs/`` (built aside, then swapped in)."""
+    """Render the validation results kept (:mod:`kinerja.retention`: the last
+    ``KINERJA_KEEP_VALIDATIONS_DAYS`` days, the audits of the last runs, the validation of every file
+    the serving warehouse holds) as HTML and publish them as ``warehouse/data_docs/`` (built aside,
+    then swapped in); the others are deleted from ``state/validations/``."""
+    from kinerja import retention
+
     store = results_store(settings)
-    cutoff = datetime.now(UTC) - timedelta(days=RESULTS_KEPT_DAYS)
+    keys = list(store.list_keys())
+    expired = set(retention.validation_keys_to_remove(settings, keys, retention.Retention.from_env()))
     ctx = context()
     target = settings.warehouse_dir / "data_docs"
     staging = files.fresh_dir(target)
@@ -400,10 +404,13 @@ def publish_data_docs(settings: Settings, run_id: str, progress: Reporter = sile
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         },
     )
+    # the process's context may still hold results of earlier runs of this process (a long-lived
+    # worker, the tests): the site shows exactly what is kept on disk
+    for held in list(ctx.validation_results_store.list_keys()):
+        ctx.validation_results_store.remove_key(held)
     kept = 0
-    for key in store.list_keys():
-        moment = key.run_id.run_time
-        if moment is not None and (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) < cutoff:
+    for key in keys:
+        if key in expired:
             store.remove_key(key)
             continue
         ctx.validation_results_store.set(key, store.get(key))

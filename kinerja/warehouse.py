@@ -19,7 +19,7 @@ import duckdb
 
 from ingestion import registry
 from ingestion.csvtable import sql_literal
-from kinerja import dbt, landing
+from kinerja import dbt, landing, retractions
 from kinerja.config import Settings
 from kinerja.errors import PipelineError
 from kinerja.progress import Reporter, silent
@@ -28,7 +28,8 @@ from kinerja.progress import Reporter, silent
 def fingerprint(settings: Settings) -> str:
     """What a build is made of: the landed batches, the dbt project (models, macros, seeds, its
     configuration and profile), the suites, the pipeline's own code and the settings that reach the
-    build (BPS configuration, dbt vars, target). Two builds with the same fingerprint give the same
+    build (BPS configuration, dbt vars, target), and the retractions in force (a retraction changes
+    what a build is made of while the landing zone stays as it was). Two builds with the same fingerprint give the same
     warehouse, so a run whose fingerprint equals the serving file's has nothing to publish."""
     import hashlib
 
@@ -37,6 +38,7 @@ def fingerprint(settings: Settings) -> str:
     digest = hashlib.sha256()
     batches = sorted(meta.parent.name for meta in settings.landing_dir.rglob("batch.json")) if settings.landing_dir.exists() else []
     digest.update("\n".join(batches).encode())
+    digest.update(("\nretracted:" + ",".join(sorted(retractions.in_force(settings.landing_dir)))).encode())
     roots = [DBT_PROJECT_DIR / d for d in ("models", "macros", "seeds")] + [
         SUITES_DIR,
         PROJECT_ROOT / "kinerja",
@@ -150,8 +152,18 @@ def as_of_cutoff(text: str) -> str:
 
 
 def _batches(settings: Settings, source: str, entity: str, as_of: str | None, only: set[str] | None) -> list[landing.Batch]:
-    batches = landing.landed_batches(settings.landing_dir, source, entity)
-    return [b for b in batches if (as_of is None or b.landed_at <= as_of) and (only is None or b.batch_id in only)]
+    """The batches a build uses: ``only`` exactly these (the batch set of a past publish, retracted
+    since or not); else those landed by ``as_of`` and not retracted by then; else every batch not
+    retracted now."""
+    if only is None and as_of is None:
+        return landing.landed_batches(settings.landing_dir, source, entity)
+    batches = landing.landed_batches(settings.landing_dir, source, entity, include_retracted=True)
+    retracted = retractions.in_force(settings.landing_dir, as_of) if only is None else {}
+    return [
+        b
+        for b in batches
+        if (as_of is None or b.landed_at <= as_of) and (only is None or b.batch_id in only) and b.batch_id not in retracted
+    ]
 
 
 # The storage format of every build file, hence of the serving file: DuckDB 1.0's (header number 64),
@@ -166,11 +178,43 @@ def connect_new(path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION})
 
 
+RETRACTION_TABLE = "raw.pipeline__retraction"
+
+
+def built_retractions(path: Path) -> list[tuple] | None:
+    """The retraction events a build was made with (``raw.pipeline__retraction``), oldest first;
+    ``None`` for a missing file, ``[]`` for one built before retractions existed."""
+    if not path.exists():
+        return None
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        found = con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'pipeline__retraction'"
+        ).fetchone()[0]
+        if not found:
+            return []
+        return con.execute(f"select batch_id, tindakan, alasan, pada from {RETRACTION_TABLE} order by pada, batch_id").fetchall()
+    finally:
+        con.close()
+
+
+def retractions_changed(settings: Settings) -> bool:
+    """Whether a batch was retracted or restored since the serving warehouse was built: its
+    incremental models then hold rows of a retracted batch (or lack those of a restored one, whose
+    id is older than the rows they hold) and must be recomputed from every batch."""
+    built = built_retractions(settings.serving_db)
+    if built is None:
+        return False
+    now = [(e.batch_id, e.tindakan, e.alasan, e.pada) for e in retractions.events(settings.landing_dir)]
+    return built != now
+
+
 def load_raw(db_path: Path, settings: Settings, as_of: str | None = None, only: set[str] | None = None) -> dict[str, int]:
     """Create ``raw.<source>__<entity>`` for every declared entity in the build file from every
     landed batch (or those landed up to ``as_of``, or exactly the batches in ``only``), each column
     cast to its declared type (money and figures exact DECIMAL). A ``raw = "view"`` entity is a view
-    over its landed Parquet files instead (too large to copy into every build)."""
+    over its landed Parquet files instead (too large to copy into every build).
+    ``raw.pipeline__retraction`` gets the retraction events recorded (up to ``as_of``)."""
     batches: list[landing.Batch] = []
     counts: dict[str, int] = {}
     con = connect_new(db_path)
@@ -202,6 +246,10 @@ def load_raw(db_path: Path, settings: Settings, as_of: str | None = None, only: 
             "insert into raw.pipeline__batch values (?, ?, ?, ?, ?, ?, ?)",
             [(b.batch_id, b.source, b.entity, b.original_name, b.sha256, b.landed_at, b.row_count) for b in batches],
         )
+        con.execute(f"create or replace table {RETRACTION_TABLE} (batch_id varchar, tindakan varchar, alasan varchar, pada varchar)")
+        events = [(e.batch_id, e.tindakan, e.alasan, e.pada) for e in retractions.events(settings.landing_dir, as_of)]
+        if events:
+            con.executemany(f"insert into {RETRACTION_TABLE} values (?, ?, ?, ?)", events)
     finally:
         con.close()
     return counts
@@ -274,6 +322,11 @@ def build(
     counts = load_raw(path, settings, as_of, only)
     progress("build: raw loaded from the landing zone (" + ", ".join(f"{k} {v} rows" for k, v in counts.items()) + ")")
     incremental = as_of is None and only is None and not full_refresh
+    if incremental and retractions_changed(settings):
+        incremental = False
+        progress(
+            "build: a batch was retracted or restored since the serving warehouse was built; incremental models recomputed from every batch"
+        )
     carried = carry_incremental_state(path, settings) if incremental else []
     if carried:
         progress(f"build: incremental state of {', '.join(carried)} carried from {settings.serving_db}")

@@ -5,8 +5,9 @@ Ingests the inbox, one task per declared source (``ingestion.registry``: E-Monev
 SIPD, Jakpreneur, e-Order, ...), validating every new batch with Great Expectations (a bad file is
 quarantined), builds the warehouse with dbt into a new DuckDB file, audits its marts with Great
 Expectations and publishes it atomically as ``warehouse/kinerja.duckdb`` (emitting the Asset
-``kinerja://warehouse/marts``), recording what moved in ``marts.log_perubahan``, then logs the
-planner summary.
+``kinerja://warehouse/marts``), recording what moved in ``marts.log_perubahan`` and writing the
+planners' publication set (``warehouse/publikasi/``), then logs the planner summary. The notice to
+the planners is sent by ``kinerja_publikasi``, the consumer of that Asset.
 
 Runs every morning at 06:00 WIB, and whenever ``kinerja_bps_poll`` announces a new BPS release
 (Asset ``kinerja://landing/bps/pdrb``), so delayed PDRB figures fill in without anyone acting.
@@ -59,12 +60,15 @@ def kinerja_lkip():
         return steps.ingest_source(source)
 
     @task(pool=steps.WAREHOUSE_POOL, outlets=[WAREHOUSE_MARTS])
-    def build_and_publish(reports: list[dict]) -> dict:
+    def build_and_publish(reports: list[dict], *, outlet_events=None) -> dict:
         """Load raw.* from the landing zone, dbt build (models and tests) into a new file, audit the
         marts with Great Expectations, then replace the serving warehouse atomically (or, when only
-        rejected files came in, leave it and mark their source stale). A failed dbt model or test
-        is named in the failure message."""
-        return steps.build_and_publish(reports)
+        rejected files came in, leave it and mark their source stale) and write the planners'
+        publication set. A failed dbt model or test is named in the failure message. The Asset
+        event it emits (the run in its extra) schedules kinerja_publikasi, which sends the notice."""
+        ingested = steps.build_and_publish(reports)
+        outlet_events[WAREHOUSE_MARTS].extra = {"run_id": ingested.get("run_id")}
+        return ingested
 
     @task
     def summarize(ingested: dict) -> str:

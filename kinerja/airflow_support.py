@@ -100,8 +100,38 @@ def build_and_publish(reports: list[dict]) -> dict:
     ingested = merge_reports(reports)
     with pipeline.run_lock(settings):
         with verdict(), pipeline.io_errors_named(settings):
-            pipeline.build_and_publish(settings, stderr_reporter(), ingested)
+            # the notice of the publication set is sent by the consumer of the marts Asset (kinerja_publikasi)
+            pipeline.build_and_publish(settings, stderr_reporter(), ingested, send_notice=False)
     return ingested
+
+
+class NoticeNotDelivered(RuntimeError):
+    """A notice channel failed after its own attempts: the task fails (and Airflow retries it),
+    naming the channel by scheme and host only. The publish it reports on stands."""
+
+
+def send_publication_notice(triggering_asset_events=None) -> str:
+    """Send the notice of the latest publication set to every channel that has not had it
+    (``KINERJA_NOTIFY_URLS`` or the Airflow connection ``kinerja_notify``): once per publish with
+    changes, none when nothing moved. A failing channel fails the task loudly, naming it without
+    its password; the channels that took the notice are not sent it again on the retry."""
+    from kinerja import notify, publikasi
+    from kinerja.assets import WAREHOUSE_MARTS
+
+    builds = []
+    try:  # which builds' Asset events this run consumes (for the log; the set itself says what to send)
+        builds = [(e.extra or {}).get("run_id") for e in (triggering_asset_events or {}).get(WAREHOUSE_MARTS, [])]
+    except Exception:  # noqa: BLE001 - a run triggered by hand has no events
+        builds = []
+    if builds:
+        print(f"triggered by the marts Asset events of the publishes {', '.join(str(b) for b in builds)}")
+    settings = _settings()
+    result = publikasi.send_notice(settings, notify.configured_urls(_connection(notify.AIRFLOW_CONNECTION)))
+    text = result.describe()
+    print(text)
+    if not result.ok:
+        raise NoticeNotDelivered(f"{text}; the publish stands, the channels that took the notice are not sent it again")
+    return text
 
 
 def summarize(ingested: dict) -> str:

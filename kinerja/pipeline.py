@@ -107,7 +107,9 @@ def run(settings: Settings, progress: Reporter = silent, full_refresh: bool = Fa
     )
 
 
-def build_and_publish(settings: Settings, progress: Reporter = silent, ingested: dict | None = None, full_refresh: bool = False) -> str:
+def build_and_publish(
+    settings: Settings, progress: Reporter = silent, ingested: dict | None = None, full_refresh: bool = False, send_notice: bool = True
+) -> str:
     """Build from the landing zone, audit the marts (write, audit, publish) and publish; the caller
     holds the run lock. ``ingested`` is the ingest report (:meth:`IngestReport.as_dict`).
 
@@ -115,7 +117,11 @@ def build_and_publish(settings: Settings, progress: Reporter = silent, ingested:
     warehouse stays exactly as it was (not even rewritten) and only the source status changes, so
     ``marts.status_sumber`` says the source is stale. When other files did land, they are built
     and published; the rejected source keeps its last good data, marked stale. Either way the
-    Data Docs of the run are published next to the warehouse."""
+    Data Docs of the run are published next to the warehouse.
+
+    The planners' publication set is written after each publish; its notice is sent here when
+    ``send_notice`` (the CLI), else left to the Airflow DAG ``kinerja_publikasi``, which consumes
+    the marts Asset this step emits (:func:`kinerja.publikasi.send_notice`, once per publish)."""
     scanned = ingested is not None  # without an inbox scan (a BPS poll), earlier rejections stand
     ingested = ingested if scanned else {"landed": [], "rejected": []}
     rejected = ingested["rejected"] if scanned else None
@@ -144,7 +150,7 @@ def build_and_publish(settings: Settings, progress: Reporter = silent, ingested:
             try:  # the planners' workbook, page and notice (a stale source, or what moved); never the run's outcome
                 from kinerja import publikasi
 
-                publikasi.publish_and_notify(settings, progress)
+                publikasi.publish_and_notify(settings, progress, send=send_notice)
             except Exception as exc:
                 progress(f"publikasi: NOT written ({type(exc).__name__}: {exc})")
     except PipelineError as exc:

@@ -50,3 +50,12 @@ def home_copy(published, tmp_path) -> Settings:
     inbox = tmp_path / "inbox"
     shutil.copytree(SAMPLE_INBOX, inbox)
     return Settings.from_env(home=home, inbox=inbox)
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback (aiosmtpd): its inbox and the apprise URL that delivers to it."""
+    from tests.smtp_server import smtp_server
+
+    with smtp_server() as (inbox, url):
+        yield inbox, url

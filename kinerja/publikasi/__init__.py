@@ -27,7 +27,7 @@ from typing import Any
 from kinerja import files, notify
 from kinerja.config import Settings
 from kinerja.progress import Reporter, silent
-from kinerja.publikasi import data, figures, narrative, page, tables, validation, workbook
+from kinerja.publikasi import data, delivery, figures, narrative, page, tables, validation, workbook
 from kinerja.publikasi import format as fmt
 from kinerja.publikasi.basisdata import open_serving
 
@@ -102,18 +102,7 @@ def write_publications(settings: Settings, run_id: str | None = None) -> Publica
     )
     (staging / names["page"]).write_text(html, encoding="utf-8")
     stale = [s["sumber"] for s in report.sumber_usang]
-    manifest = {
-        "tahun": y,
-        "run_id": report.publish.run_id,
-        "dipublikasikan_pada": str(report.publish.dipublikasikan_pada),
-        "ditulis_pada": datetime.now(UTC).isoformat(),
-        "berkas": names,
-        "perubahan": len(report.perubahan),
-        "sumber_usang": stale,
-    }
-    (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    files.swap_dir(staging, target)
-    return PublicationSet(
+    publication = PublicationSet(
         folder=target,
         tahun=y,
         run_id=report.publish.run_id,
@@ -126,6 +115,36 @@ def write_publications(settings: Settings, run_id: str | None = None) -> Publica
         new_publish=previous is None or previous.get("run_id") != report.publish.run_id,
         newly_stale=[s for s in stale if s not in set((previous or {}).get("sumber_usang") or [])],
     )
+    manifest = {
+        "tahun": y,
+        "run_id": report.publish.run_id,
+        "dipublikasikan_pada": str(report.publish.dipublikasikan_pada),
+        "ditulis_pada": datetime.now(UTC).isoformat(),
+        "berkas": names,
+        "perubahan": len(report.perubahan),
+        "sumber_usang": stale,
+        # the notice of this publish, composed now and sent by whoever delivers it (the CLI at once,
+        # the Airflow DAG kinerja_publikasi on the marts Asset): None when nothing moved and no source
+        # went stale. The set rewritten for the same publish keeps the notice it had (delivery.py
+        # records who has had it, so it is still sent once).
+        "pemberitahuan": _notice(publication) if publication.should_notify else _kept_notice(previous, publication.run_id),
+    }
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    files.swap_dir(staging, target)
+    return publication
+
+
+def _notice(publication: PublicationSet) -> dict:
+    from kinerja.publikasi import notice
+
+    subject, body = notice.compose(publication)
+    return {"judul": subject, "isi": body, "lampiran": [publication.workbook.name]}
+
+
+def _kept_notice(previous: dict | None, run_id: str | None) -> dict | None:
+    if previous and previous.get("run_id") == run_id:
+        return previous.get("pemberitahuan")
+    return None
 
 
 def notify_publication(settings: Settings, publication_set: PublicationSet, urls: list[str] | None = None) -> notify.NoticeResult | None:
@@ -140,24 +159,40 @@ def notify_publication(settings: Settings, publication_set: PublicationSet, urls
     return notify.send(subject, body, urls=urls, attachments=[publication_set.workbook])
 
 
-def publish_and_notify(settings: Settings, progress: Reporter = silent, urls: list[str] | None = None) -> PublicationSet:
-    """The pipeline's step after a publish: write the set, send the notice, report both."""
+def publish_and_notify(settings: Settings, progress: Reporter = silent, urls: list[str] | None = None, send: bool = True) -> PublicationSet:
+    """The pipeline's step after a publish: write the set and, with ``send`` (the CLI), send its
+    notice at once. Under Airflow ``send`` is False: the DAG ``kinerja_publikasi``, a consumer of
+    the marts Asset, sends it (:func:`send_notice`)."""
     started = time.monotonic()
     publication = write_publications(settings)
     progress(
         f"publikasi: {publication.workbook.name}, {publication.page.name}, {publication.narrative.name} written to "
         f"{publication.folder} ({time.monotonic() - started:.1f} s)"
     )
-    result = notify_publication(settings, publication, urls)
-    if result is None:
-        progress("publikasi: nothing moved in this publish and no source went stale; no notice sent")
-    elif not result.sent and not result.failed:
-        progress(f"publikasi: notice not sent: {result.describe()}")
-    elif result.ok:
-        progress(f"publikasi: notice {result.describe()}")
-    else:
-        progress(f"publikasi: NOTICE FAILED: {result.describe()}; the publish stands")
+    if not send:
+        if publication.should_notify:
+            progress("publikasi: the notice of this publish is left to the consumer of the marts Asset (DAG kinerja_publikasi)")
+        return publication
+    report_delivery(send_notice(settings, urls), progress)
     return publication
 
 
-__all__ = ["PublicationSet", "notify_publication", "publish_and_notify", "write_publications"]
+def send_notice(settings: Settings, urls: list[str] | None = None) -> delivery.Delivery:
+    """Send the notice of the publication set in ``warehouse/publikasi/`` to every channel that
+    has not had it (once per publish and channel; :mod:`.delivery`). Never raises for a channel."""
+    return delivery.send_pending(settings, settings.warehouse_dir / FOLDER, urls)
+
+
+def report_delivery(result: delivery.Delivery, progress: Reporter) -> None:
+    if not result.pending or (result.ok and result.already and not result.sent):
+        told = f" (its notice went to {', '.join(result.already)} earlier)" if result.pending else ""
+        progress(f"publikasi: nothing moved in this publish and no source went stale; no notice sent{told}")
+    elif not result.channels:
+        progress(f"publikasi: {result.describe()}")
+    elif result.ok:
+        progress(f"publikasi: {result.describe()}")
+    else:
+        progress(f"publikasi: NOTICE FAILED: {result.describe()}; the publish stands")
+
+
+__all__ = ["PublicationSet", "notify_publication", "publish_and_notify", "send_notice", "write_publications"]

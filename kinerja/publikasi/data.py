@@ -1,10 +1,12 @@
 """What the publication is made of, read once from the published warehouse.
 
-Every figure comes from the public marts (``marts.*``): the workbook, the page, the narrative and
-the notice only arrange and format them. Labels the marts do not carry yet (sasaran and program
-names, the KSD a sub-KSD belongs to, Renstra targets of the years still ahead, the end of the
-Renstra period) are read from the indicator catalogue the same build seeds (``katalog.*``), in
-:func:`_catalogue` alone; without it the tables fall back to codes.
+Everything comes from the public marts (``marts.*``) and nothing else, so the publication reads
+the same from the DuckDB serving file and from a PostgreSQL serving database where a read-only
+role sees schema ``marts`` only: the workbook, the page, the narrative and the notice only arrange
+and format it. The labels and plan figures beside the capaian (sasaran and program names, the KSD
+a sub-KSD belongs to, Renstra targets of the years still ahead, the Renstra period) come from the
+mart ``marts.katalog_indikator``, in :func:`_catalogue` alone; without it the tables fall back to
+codes.
 
 The reporting year is the latest year with a Perjanjian Kinerja average; the year before is the
 comparison year. Nothing else about years is fixed, so a 2025 report needs no code change.
@@ -132,21 +134,25 @@ def _changes(db: Warehouse, run_id: str | None) -> list[Row]:
     )
 
 
-def _catalogue(db: Warehouse) -> Catalogue:
-    """Labels and plan targets from the seeded catalogue (schema ``katalog``), where present."""
+def _catalogue(db: Warehouse, tahun: int) -> Catalogue:
+    """Labels and plan targets from the public mart ``marts.katalog_indikator`` (one row per
+    indicator and year). The Renstra period is the one the reporting year falls in."""
     cat = Catalogue()
-    cat.sasaran = {r["sasaran_kode"]: r["sasaran_nama"] for r in db.table("katalog.sasaran")}
-    for r in db.table("katalog.program"):
-        cat.program[r["program_kode"]] = r["program_nama"]
-        cat.program_sasaran[r["program_kode"]] = r["sasaran_kode"]
-    cat.ksd = {r["indikator_kode"]: r["ksd_nama"] for r in db.table("katalog.indikator") if r.get("ksd_nama")}
-    cat.renstra = {
-        (r["indikator_kode"], r["tahun"]): r["target"]
-        for r in db.table("katalog.target_indikator", "where jenis_target = 'RENSTRA' and periode = 'TAHUNAN'")
-    }
-    periods = db.table("katalog.renstra_periode")
-    if periods:
-        cat.renstra_tahun = (min(r["tahun_awal"] for r in periods), max(r["tahun_akhir"] for r in periods))
+    for r in db.table("marts.katalog_indikator", "order by indikator_kode, tahun"):
+        if r["sasaran_kode"] and r["sasaran_nama"]:
+            cat.sasaran[r["sasaran_kode"]] = r["sasaran_nama"]
+        if r["program_kode"]:
+            if r["program_nama"]:
+                cat.program[r["program_kode"]] = r["program_nama"]
+            if r["program_sasaran_kode"]:
+                cat.program_sasaran[r["program_kode"]] = r["program_sasaran_kode"]
+        if r["ksd_nama"]:
+            cat.ksd[r["indikator_kode"]] = r["ksd_nama"]
+        if r["target_renstra"] is not None:
+            cat.renstra[(r["indikator_kode"], r["tahun"])] = r["target_renstra"]
+        if r["tahun"] == tahun and r["renstra_tahun_awal"] is not None:
+            first, last = r["renstra_tahun_awal"], r["renstra_tahun_akhir"]
+            cat.renstra_tahun = (min(first, cat.renstra_tahun[0]), max(last, cat.renstra_tahun[1])) if cat.renstra_tahun else (first, last)
     return cat
 
 
@@ -188,5 +194,5 @@ def read(db: Warehouse, run_id: str | None = None) -> Report:
         perubahan_terakhir=terakhir,
         perubahan_sebelumnya=sebelumnya,
         status_sumber=db.table("marts.status_sumber", "order by sumber"),
-        katalog=_catalogue(db),
+        katalog=_catalogue(db, tahun),
     )

@@ -70,7 +70,7 @@ def compose(publication) -> tuple[str, str]:
         if s["sumber"] in stale:
             lines.append(
                 f"Sumber {fmt.sumber(s['sumber'])} USANG: berkas {s.get('berkas_ditolak') or '-'} ditolak, sehingga tabel memakai data terakhir "
-                f"yang valid. Alasan: {(s.get('alasan') or '-')[:800]}"
+                f"yang valid. Alasan (pesan teknis, bahasa Inggris): {(s.get('alasan') or '-')[:800]}"
             )
             lines.append("")
     lines.append(f"Buku kerja tabel Bab III terlampir ({publication.workbook.name}).")

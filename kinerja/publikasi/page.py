@@ -120,7 +120,7 @@ def _stale_warning(report: Report) -> str:
         when = fmt.waktu(s.get("diterima_terakhir_pada"))
         items.append(
             f"<li><strong>{escape(fmt.sumber(s['sumber']))}</strong>: berkas {escape(s.get('berkas_ditolak') or '-')} ditolak; "
-            f"angka sumber ini memakai data terakhir yang valid (diterima {escape(when)}). Alasan: {escape((s.get('alasan') or '-')[:600])}</li>"
+            f"angka sumber ini memakai data terakhir yang valid (diterima {escape(when)}). Alasan (pesan teknis, bahasa Inggris): <span lang='en'>{escape((s.get('alasan') or '-')[:600])}</span></li>"
         )
     return (
         '<div class="peringatan" role="alert"><strong>Peringatan: ada sumber data yang USANG.</strong> '
@@ -184,12 +184,12 @@ def _validation(results: list[Result] | None, error: str | None, report: Report)
     out.append("<h3>Berkas yang ditolak</h3>")
     if rejected:
         out.append(
-            "<table><thead><tr><th>Sumber</th><th>Berkas</th><th>Alasan (baris dan apa yang diharapkan)</th><th>Karantina</th></tr></thead><tbody>"
+            "<table><thead><tr><th>Sumber</th><th>Berkas</th><th>Alasan: baris dan apa yang diharapkan (pesan teknis, bahasa Inggris)</th><th>Karantina</th></tr></thead><tbody>"
         )
         for s in rejected:
             out.append(
                 f"<tr><td>{escape(fmt.sumber(s['sumber']))}</td><td>{escape(s['berkas_ditolak'])}</td>"
-                f"<td>{escape(s.get('alasan') or '-')}</td><td>{escape(s.get('karantina') or '-')}</td></tr>"
+                f"<td lang='en'>{escape(s.get('alasan') or '-')}</td><td>{escape(s.get('karantina') or '-')}</td></tr>"
             )
         out.append("</tbody></table>")
     else:
@@ -213,7 +213,7 @@ def _validation(results: list[Result] | None, error: str | None, report: Report)
     )
     out.append(
         "<table><thead><tr><th>Waktu</th><th>Pemeriksaan</th><th>Berkas / mart</th><th>Jumlah aturan</th><th>Hasil</th>"
-        "<th>Temuan</th></tr></thead><tbody>"
+        "<th>Temuan (pesan aturan, bahasa Inggris)</th></tr></thead><tbody>"
     )
     css = {LOLOS: "lolos", PERINGATAN: "peringatan-teks", GAGAL: "gagal"}
     for r in results:
@@ -222,7 +222,7 @@ def _validation(results: list[Result] | None, error: str | None, report: Report)
             for c in checks:
                 where = f" (kolom {c.column})" if c.column else ""
                 found = f"; ditemukan {c.found}" if c.found not in (None, "") else ""
-                findings.append(f"<li><b>{label}</b>: {escape(str(c.message))}{escape(where)}{escape(found)}</li>")
+                findings.append(f"<li><b>{label}</b>: <span lang='en'>{escape(str(c.message))}</span>{escape(where)}{escape(found)}</li>")
         cell = f"<ul style='margin:0;padding-left:16px'>{''.join(findings)}</ul>" if findings else "-"
         out.append(
             f"<tr><td>{escape(fmt.waktu(r.moment))}</td><td>{escape(r.suite)}</td><td>{escape(r.subject)}</td>"

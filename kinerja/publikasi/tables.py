@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from statistics import mean
 
+from kinerja.publikasi import bahasa
 from kinerja.publikasi import format as fmt
 from kinerja.publikasi.data import KELOMPOK_SASARAN, TRIWULAN, Report
 from kinerja.publikasi.model import COUNT, MISSING, NUMBER, PERCENT, RUPIAH, Cell, Table, blank, header, number, text
@@ -850,7 +851,7 @@ def selisih(report: Report) -> Table:
                 text(_printed(r)),
                 text(_computed(r)),
                 text("Selisih" if r["status"] == "SELISIH" else "Tidak dapat dihitung"),
-                text(r["penjelasan"]),
+                text(bahasa.penjelasan(r["penjelasan"])),
             ]
         )
     return t
@@ -869,7 +870,7 @@ def status_sumber(report: Report) -> Table:
                     "Batch terakhir",
                     "Diterima terakhir",
                     "Berkas ditolak",
-                    "Alasan",
+                    "Alasan (pesan teknis, bahasa Inggris)",
                     "Karantina",
                     "Diperiksa",
                     "Berkas diabaikan",
@@ -932,9 +933,7 @@ def _computed(r: dict) -> str:
 
 def _difference(r: dict) -> str:
     printed = _printed(r)
-    return (
-        f"Berbeda dengan LKIP terbitan ({r['kolom']}): tercetak {printed}, gudang data {_computed(r)}. {r.get('penjelasan') or ''}".strip()
-    )
+    return f"Berbeda dengan LKIP terbitan ({r['kolom']}): tercetak {printed}, gudang data {_computed(r)}. {bahasa.penjelasan(r.get('penjelasan'))}".strip()
 
 
 def attach_differences(t: Table, report: Report, years: Iterable[int]) -> int:

@@ -74,19 +74,24 @@ def _airflow_db(env):
     return sqlite3.connect(str(Path(env["AIRFLOW_HOME"]) / "airflow.db"))
 
 
-def test_bps_release_triggers_the_build_dag_through_an_asset(published, tmp_path, httpserver, migrated_db):
+def test_bps_release_triggers_the_build_dag_through_an_asset(published, tmp_path, httpserver, migrated_db, smtp):
     """kinerja_bps_poll against a real HTTP server: nothing new -> no Asset event; a new release ->
-    one Asset event that queues kinerja_lkip, whose run publishes the 2024 figures."""
+    one Asset event that queues kinerja_lkip, whose run publishes the 2024 figures and queues
+    kinerja_publikasi, which sends the planners one e-mail (a real SMTP server on loopback): once,
+    not again for a second run or after a build with nothing new."""
     from tests.bps_server import KEY, serve_release
 
     settings, _ = published
+    inbox, mailto = smtp
     shutil.copytree(settings.home, tmp_path / "home", ignore=shutil.ignore_patterns("state"))
     conn = json.dumps({"conn_type": "http", "host": httpserver.url_for("/v1/api"), "password": KEY})
-    env = _airflow_env(tmp_path, AIRFLOW_CONN_KINERJA_BPS=conn)
+    # the channel is configured for every DAG: the build must not send the notice itself
+    env = _airflow_env(tmp_path, AIRFLOW_CONN_KINERJA_BPS=conn, KINERJA_NOTIFY_URLS=mailto)
     airflow = AIRFLOW
     _migrated(migrated_db, env)
     subprocess.run([airflow, "dags", "reserialize"], env=env, check=True, capture_output=True, timeout=300)
-    subprocess.run([airflow, "dags", "unpause", "kinerja_lkip"], env=env, check=True, capture_output=True, timeout=120)
+    for dag_id in ("kinerja_lkip", "kinerja_publikasi"):
+        subprocess.run([airflow, "dags", "unpause", dag_id], env=env, check=True, capture_output=True, timeout=120)
 
     def events():
         with _airflow_db(env) as db:
@@ -122,3 +127,74 @@ def test_bps_release_triggers_the_build_dag_through_an_asset(published, tmp_path
         con.close()
     assert rows == [("SS01", 11.61), ("SS02", 17.93), ("SS06", 3.12), ("SS07", 6.24)]
     assert logged == 29  # 14 indicator rows, 5 averages, 10 rows of tabel 3.14
+
+    # the build wrote the publication set and sent nothing; its Asset event queued the notice DAG
+    manifest = json.loads((tmp_path / "home" / "warehouse" / "publikasi" / "publikasi.json").read_text())
+    assert manifest["pemberitahuan"]["judul"] == "[Kinerja] LKIP 2024: 29 angka berubah"
+    assert inbox.messages == []
+    with _airflow_db(env) as db:
+        extras = [json.loads(e) for (e,) in db.execute("select extra from asset_event where asset_id = "
+                  "(select id from asset where uri = 'kinerja://warehouse/marts')").fetchall()]  # fmt: skip
+        queued = db.execute("select target_dag_id from asset_dag_run_queue").fetchall()
+    assert extras == [{"run_id": manifest["run_id"]}] and ("kinerja_publikasi",) in queued
+
+    run = subprocess.run([airflow, "dags", "test", "kinerja_publikasi", "2025-02-06"], env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert len(inbox.messages) == 1
+    message = inbox.messages[0]
+    assert message["Subject"] == "[Kinerja] LKIP 2024: 29 angka berubah"
+    body = message.get_body(("plain", "html")).get_content()
+    assert (
+        "SS01 Kontribusi Sektor Perindustrian terhadap Perekonomian Daerah, 2024 Tahunan (Perjanjian Kinerja): N/A (belum rilis) → 11,61"
+        in body
+    )
+    assert [a.get_filename() for a in message.iter_attachments()] == ["tabel-lkip-2024.xlsx"]
+    assert (
+        f"notice sent to mailto://127.0.0.1:{mailto.split(':')[2].split('?')[0]} (publish {manifest['run_id']})" in run.stdout + run.stderr
+    )
+
+    # a second consumer run for the same publish, and a build with nothing new then its consumer: no second e-mail
+    run = subprocess.run([airflow, "dags", "test", "kinerja_publikasi", "2025-02-07"], env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and "notice already sent earlier to mailto://127.0.0.1" in run.stdout + run.stderr
+    run = subprocess.run([airflow, "dags", "test", "kinerja_lkip", "2025-02-08"], env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0 and "nothing new and nothing changed" in run.stdout + run.stderr, run.stdout[-3000:] + run.stderr[-3000:]
+    run = subprocess.run([airflow, "dags", "test", "kinerja_publikasi", "2025-02-08"], env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert len(inbox.messages) == 1
+
+
+def test_a_failing_channel_fails_the_notice_task_naming_it_and_the_publish_stands(home_copy, monkeypatch):
+    """The notice task's step with a dead SMTP server (a password in its URL): it raises naming the
+    channel by scheme and host only; the publication set and the warehouse are untouched; once the
+    server is up, the retry sends the one message."""
+    from ingestion import registry
+    from kinerja import airflow_support, publikasi
+    from tests.smtp_server import free_port, smtp_server
+
+    settings = home_copy
+    for path in (Path(__file__).resolve().parents[1] / "fixtures" / "bps" / "rilis_2025_02").iterdir():
+        shutil.copy(path, settings.inbox / "bps" / path.name)
+    monkeypatch.setenv("KINERJA_HOME", str(settings.home))
+    monkeypatch.setenv("KINERJA_INBOX", str(settings.inbox))
+    monkeypatch.setattr("kinerja.notify.time.sleep", lambda _: None)  # notify's own backoff between attempts
+    # the Airflow build path: the same steps the build DAG calls, the notice left to the consumer
+    reports = [airflow_support.ingest_source(source) for source in registry.sources()]
+    airflow_support.build_and_publish(reports)
+    manifest = settings.warehouse_dir / "publikasi" / "publikasi.json"
+    assert json.loads(manifest.read_text())["pemberitahuan"]["judul"] == "[Kinerja] LKIP 2024: 29 angka berubah"
+    before = (manifest.read_bytes(), settings.serving_db.stat().st_mtime_ns)
+
+    port = free_port()  # nothing listens there
+    monkeypatch.setenv("KINERJA_NOTIFY_URLS", f"mailtos://kinerja:RAHASIA@127.0.0.1:{port}?to=perencanaan@example.go.id")
+    with pytest.raises(airflow_support.NoticeNotDelivered) as failure:
+        airflow_support.send_publication_notice()
+    assert f"FAILED mailtos://127.0.0.1:{port}: " in str(failure.value) and "the publish stands" in str(failure.value)
+    assert "RAHASIA" not in str(failure.value)
+    assert (manifest.read_bytes(), settings.serving_db.stat().st_mtime_ns) == before
+
+    with smtp_server() as (inbox, mailto):  # the channel is back: the retry delivers it, and only once
+        monkeypatch.setenv("KINERJA_NOTIFY_URLS", mailto)
+        assert airflow_support.send_publication_notice().startswith("notice sent to mailto://127.0.0.1")
+        assert airflow_support.send_publication_notice().startswith("notice already sent earlier")
+        assert [m["Subject"] for m in inbox.messages] == ["[Kinerja] LKIP 2024: 29 angka berubah"]
+    assert publikasi.send_notice(settings, []).channels == 0

@@ -5,23 +5,19 @@ on loopback (aiosmtpd) and a real local webhook receiver (pytest-httpserver)."""
 from __future__ import annotations
 
 import base64
-import email
 import json
-import logging
 import re
 import shutil
-import socket
-from email import policy
 from html.parser import HTMLParser
 
 import duckdb
 import openpyxl
 import pytest
-from aiosmtpd.controller import Controller
 
 from kinerja import pipeline, publikasi
 from kinerja.errors import PipelineError
 from tests.bps_server import RILIS_2025_02
+from tests.smtp_server import free_port
 
 BPS_CODES = ("SS01", "SS02", "SS06", "SS07")
 LKIP_SHEETS = ("3.2", "3.3", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.19")
@@ -73,33 +69,6 @@ def workbook(settings):
     return openpyxl.load_workbook(path)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, f"mailto://127.0.0.1:{port}?from=kinerja@example.go.id&to=perencanaan@example.go.id&mode=insecure"
-    finally:
-        controller.stop()
-
-
 def drop_later_release(settings) -> None:
     for path in RILIS_2025_02.iterdir():
         shutil.copy(path, settings.inbox / "bps" / path.name)
@@ -140,6 +109,8 @@ def test_workbook_holds_the_published_figures_in_the_report_layout(published):
         assert any("data belum dirilis oleh BPS" in notes[i] for i in notes_of(line)), (line, notes)
     sk02 = rows(ws)[find(ws, 2, lambda v: v == n["SK02"])]
     assert any("tercetak 30.769%" in notes[i] for i in notes_of(sk02))  # the reconciliation difference of this table
+    # its explanation in Indonesian (the mart's is English), not labelled as an untranslated note
+    assert any("Laporan mencetak realisasi/target tanpa dikali 100 (100 / 3,25 = 30,769)" in notes[i] for i in notes_of(sk02))
     # numbers as numbers, with formats; frozen header; print setup
     capaian = ws.cell(row=find(ws, 2, lambda v: v == n["SS03"]) + 1, column=7)
     assert isinstance(capaian.value, float) and capaian.number_format == '0.00" %"'
@@ -193,7 +164,13 @@ def test_workbook_holds_the_published_figures_in_the_report_layout(published):
     assert rows(ws)[i + 1][5] == pytest.approx(7.99) and rows(ws)[i + 1][8] == pytest.approx(4.82)
 
     ws = book["Selisih LKIP"]
-    assert sum(1 for line in rows(ws)[4:] if isinstance(line[0], str) and line[0].isdigit()) == 23  # 22 SELISIH + 1 TIDAK_DAPAT_DIHITUNG
+    differences = [line for line in rows(ws)[4:] if isinstance(line[0], str) and line[0].isdigit()]
+    assert len(differences) == 23  # 22 SELISIH + 1 TIDAK_DAPAT_DIHITUNG
+    # every explanation a planner reads is Indonesian: none English, none left labelled as English
+    explanations = [line[9] for line in differences]
+    assert all(e and not re.match(r"(The|No|Not|Uses|Published|Printed|Mean|Follows|Nine|Table) ", e) for e in explanations), explanations
+    assert not any("bahasa Inggris" in e for e in explanations)
+    assert "Laporan memotong 4.216.268.608 / 437.540.538 = 963,63 % menjadi 963 %." in explanations
     ws = book["Status sumber"]
     sources = {line[0]: line[1] for line in rows(ws)[4:] if line[1] in ("Terkini", "USANG")}
     assert {"BPS (PDRB)", "E-Monev", "SIPD (anggaran)", "Jakpreneur", "e-Order BPPBJ"} <= set(sources) and set(sources.values()) == {
@@ -262,6 +239,10 @@ def test_report_page_holds_every_table_and_the_charts_and_needs_nothing_outside_
     for heading in ("Apa yang berubah", "Draf narasi", "Hasil validasi", "Berkas yang ditolak", "Status sumber data"):
         assert heading in text, heading
     assert "Lolos dengan peringatan" in text and "Failed" not in text and "USANG" not in text.replace("USANG:", "")
+    # English engineering text only under an Indonesian label: the check messages' column says so,
+    # and no reconciliation explanation is left in English
+    assert "Temuan (pesan aturan, bahasa Inggris)" in text
+    assert "The report" not in text and "Keterangan teknis (bahasa Inggris)" not in text
     # the narrative: one paragraph per sasaran, and per strategic indicator
     narrative = (settings.warehouse_dir / "publikasi" / "narasi-lkip-2024.md").read_text(encoding="utf-8")
     assert narrative.count("\n### ") == 17
@@ -270,6 +251,57 @@ def test_report_page_holds_every_table_and_the_charts_and_needs_nothing_outside_
         in narrative
     )
     assert "belum dapat diukur karena data BPS belum dirilis" in narrative
+
+
+# -- from the public marts only ----------------------------------------------------------------
+
+
+def test_the_publication_reads_the_public_marts_only(published, tmp_path):
+    """A database holding nothing but schema ``marts`` (what a read-only BI role on the PostgreSQL
+    serving database sees) gives the same publication: the names, the KSD groups and the Renstra
+    targets come from marts.katalog_indikator, not from katalog.*."""
+    from kinerja.publikasi import data, tables
+    from kinerja.publikasi.basisdata import Warehouse
+
+    settings, _ = published
+    only_marts = duckdb.connect(str(tmp_path / "marts_only.duckdb"))
+    try:
+        only_marts.execute(f"attach '{settings.serving_db}' as serving (read_only)")
+        names_ = [r[0] for r in only_marts.execute(
+            "select table_name from information_schema.tables where table_catalog = 'serving' and table_schema = 'marts'"
+        ).fetchall()]  # fmt: skip
+        assert "katalog_indikator" in names_
+        only_marts.execute("create schema marts")
+        for name in names_:
+            only_marts.execute(f"create table marts.{name} as select * from serving.marts.{name}")
+        only_marts.execute("detach serving")
+        schemas = {r[0] for r in only_marts.execute("select distinct table_schema from information_schema.tables").fetchall()}
+        assert schemas == {"marts"}
+        report = data.read(Warehouse(only_marts, duckdb.paramstyle))
+        built = {t.nomor: t for t in tables.all_tables(report)}
+    finally:
+        only_marts.close()
+    with duckdb.connect(str(settings.serving_db), read_only=True) as con:
+        sasaran = dict(con.execute("select sasaran_kode, sasaran_nama from katalog.sasaran").fetchall())
+        renstra_2026 = con.execute(
+            "select target from katalog.target_indikator where indikator_kode = 'SS01' and tahun = 2026 "
+            "and jenis_target = 'RENSTRA' and periode = 'TAHUNAN'"
+        ).fetchone()[0]
+    assert report.katalog.sasaran["T1"] == sasaran["T1"] == "Peningkatan Peran Industri Dalam Perekonomian Daerah"
+    assert report.katalog.renstra[("SS01", 2026)] == pytest.approx(renstra_2026)
+    assert report.katalog.renstra_tahun == (2023, 2026)
+    assert report.katalog.program_sasaran and set(report.katalog.program_sasaran.values()) <= set(sasaran)
+    assert report.katalog.ksd and all(v for v in report.katalog.ksd.values())
+
+    # the tables show names, not codes: table 3.2's sasaran column, table 3.12's programs
+    def texts(nomor: str) -> set[str]:
+        return {str(c.value) for row in built[nomor].rows for c in row.cells if c is not None and c.value is not None}
+
+    assert sasaran["T1"] in texts("3.2")
+    assert {"T1", "S1.1"}.isdisjoint(texts("3.2"))
+    with duckdb.connect(str(settings.serving_db), read_only=True) as con:
+        program = dict(con.execute("select program_kode, program_nama from katalog.program").fetchall())
+    assert {program[k] for k in report.katalog.program_sasaran} <= texts("3.19")
 
 
 # -- after the later BPS release: the figures, the change log, one notice ----------------------
@@ -399,5 +431,7 @@ def test_a_stale_source_is_warned_on_the_page_and_told_once(home_copy, httpserve
     with pytest.raises(PipelineError):  # rejected again: nothing to publish, still stale, already told
         pipeline.run(settings, lines.append)
     assert len(httpserver.log) == 1, lines
-    assert "publikasi: nothing moved in this publish and no source went stale; no notice sent" in lines, lines
+    assert any(line.startswith("publikasi: nothing moved in this publish and no source went stale; no notice sent") for line in lines), (
+        lines
+    )
     assert "Peringatan: ada sumber data yang USANG." in " ".join(parse_page(settings).text)

@@ -26,7 +26,7 @@ def dagbag():
 def test_every_dag_file_imports_and_at_least_one_dag_loads(dagbag):
     assert DAG_FILES, "no DAG files found"
     assert dagbag.import_errors == {}
-    assert "kinerja_lkip" in dagbag.dag_ids
+    assert {"kinerja_lkip", "kinerja_bps_poll", "kinerja_publikasi"} <= set(dagbag.dag_ids)
 
 
 def test_parsing_touches_no_database_connection_or_heavy_library():
@@ -72,6 +72,20 @@ def test_the_build_dag_has_one_ingest_task_per_declared_source(dagbag):
     # e-Order orders are checked against the Jakpreneur registry: its task waits for Jakpreneur's
     assert "ingest_jakpreneur" in dag.get_task("ingest_eorder").upstream_task_ids
     assert {t.task_id for t in dag.get_task("build_and_publish").upstream_list} == {f"ingest_{s}" for s in sources}
+
+
+def test_the_notice_dag_consumes_the_asset_the_build_emits(dagbag):
+    """kinerja_publikasi is scheduled on exactly the Asset object kinerja_lkip's publishing task
+    emits (one object from kinerja.assets), so a publish always schedules its notice."""
+    from kinerja.assets import WAREHOUSE_MARTS
+
+    consumer = dagbag.dags["kinerja_publikasi"]
+    assert list(consumer.timetable.asset_condition.objects) == [WAREHOUSE_MARTS]
+    assert dagbag.dags["kinerja_lkip"].get_task("build_and_publish").outlets == [WAREHOUSE_MARTS]
+    assert [t.task_id for t in consumer.tasks] == ["send_notice"]
+    # it writes no warehouse (only the notice record, under its own lock): not in the one-slot pool,
+    # and no run cap that would let an event arriving during a send wait for the next one
+    assert consumer.get_task("send_notice").pool != "kinerja_warehouse" and consumer.max_active_runs > 1
 
 
 PARSE_BUDGET_SECONDS = 0.5

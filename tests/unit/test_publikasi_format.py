@@ -133,3 +133,45 @@ def test_a_change_reads_as_old_to_new_in_indonesian():
     average = row | {"objek": "ringkasan_capaian", "kode": "PERKIN", "nilai_lama": 102.3627, "nilai_baru": 99.3992}
     average |= {"status_lama": "Sangat Tinggi", "status_baru": "Sangat Tinggi"}
     assert notice.change_line(average).endswith("102,36 % (Sangat Tinggi) → 99,40 % (Sangat Tinggi)")
+
+
+def test_every_handwritten_reconciliation_explanation_has_an_indonesian_rendering():
+    """A row added to the seed penjelasan_selisih.csv without its Indonesian text in
+    kinerja/publikasi/penjelasan.toml fails here, naming it (else planners would read English)."""
+    import csv
+    from pathlib import Path
+
+    from kinerja.publikasi import bahasa
+
+    seed = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "rekonsiliasi" / "penjelasan_selisih.csv"
+    with seed.open(encoding="utf-8") as fh:
+        texts = {row["penjelasan"] for row in csv.DictReader(fh)}
+    assert len(texts) >= 15
+    assert [t for t in texts if bahasa.terjemahan(t) is None] == []
+    assert bahasa.penjelasan("The report truncates 4,216,268,608 / 437,540,538 = 963.63 % to 963 %.") == (
+        "Laporan memotong 4.216.268.608 / 437.540.538 = 963,63 % menjadi 963 %."
+    )
+
+
+def test_composed_explanations_are_rendered_with_indonesian_numbers_and_unknown_ones_labelled():
+    from kinerja.publikasi import bahasa
+
+    assert (
+        bahasa.penjelasan(
+            "The printed figure is the same as row 3.30.05 of the same table (6324124712), a row copied by mistake; the SIPD data gives 0."
+        )
+        == "Angka tercetak sama dengan baris 3.30.05 pada tabel yang sama (6.324.124.712), baris yang tersalin keliru; data SIPD memberi 0."
+    )
+    assert (
+        bahasa.penjelasan("The printed capaian does not follow from the printed target 61.0 and realisasi 69.5, which give 113.93 %.")
+        == "Capaian tercetak tidak sesuai dengan target tercetak 61,0 dan realisasi 69,5, yang menghasilkan 113,93 %."
+    )
+    assert bahasa.penjelasan(
+        "Uses BPS data released after the report went out (bps-20250206): periods then N/A now have values, and BPS revises earlier "
+        "years in each release."
+    ).startswith("Memakai data BPS yang dirilis setelah laporan terbit (bps-20250206): periode yang dulu N/A kini bernilai")
+    assert bahasa.penjelasan("Published N/A: the data was not released when the report went out; computed since from its source.") == (
+        "Diterbitkan N/A: data belum dirilis saat laporan terbit; kini dihitung dari sumbernya."
+    )
+    assert bahasa.penjelasan("Something new.") == "Keterangan teknis (bahasa Inggris): Something new."
+    assert bahasa.penjelasan(None) == ""

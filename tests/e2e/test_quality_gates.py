@@ -324,10 +324,10 @@ def test_data_docs_show_every_batch_and_mart_validated_by_the_run(published):
         "emonev__realisasi", "bps__pdrb", "sipd__anggaran", "jakpreneur__umkm", "jakpreneur__penilaian", "jakpreneur__transaksi",
         "eorder__pesanan", "marts__capaian_indikator", "marts__ringkasan_capaian", "marts__outlook_sasaran_strategis",
         "marts__perbandingan_nasional", "marts__serapan_anggaran", "marts__omzet_umkm_triwulan", "marts__umkm_naik_kelas",
-        "marts__eorder_pemerataan", "marts__rekonsiliasi_lkip", "marts__efisiensi_sasaran",
+        "marts__eorder_pemerataan", "marts__rekonsiliasi_lkip", "marts__efisiensi_sasaran", "marts__katalog_indikator",
     }  # fmt: skip
-    # one page per landed batch (45) and per audited mart (10: every public mart of dbt's manifest)
-    assert len(list(validations.rglob("*.html"))) == 45 + 10
+    # one page per landed batch (45) and per audited mart (11: every public mart of dbt's manifest)
+    assert len(list(validations.rglob("*.html"))) == 45 + 11
     index = (settings.warehouse_dir / "data_docs" / "index.html").read_text()
     assert "transaksi_2024-01.csv" in index and "marts.serapan_anggaran" in index
 

@@ -90,10 +90,10 @@ _HISTORY_COLUMNS = "run_id varchar, dipublikasikan_pada timestamp, batch_id varc
 USED, RETRACTED = "DIPAKAI", "DITARIK"
 
 
-def has_table(con: duckdb.DuckDBPyConnection, table: str, database: str | None = None) -> bool:
-    """Whether ``marts.<table>`` exists (in the attached ``database`` if given)."""
-    sql = "select count(*) from duckdb_tables() where schema_name = 'marts' and table_name = ?"
-    params: list = [table]
+def has_table(con: duckdb.DuckDBPyConnection, table: str, database: str | None = None, schema: str = "marts") -> bool:
+    """Whether ``<schema>.<table>`` (``marts`` by default) exists (in the attached ``database`` if given)."""
+    sql = "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?"
+    params: list = [schema, table]
     if database:
         sql += " and database_name = ?"
         params.append(database)
@@ -261,12 +261,7 @@ _IN_FORCE = """
 
 
 def _has_raw(con: duckdb.DuckDBPyConnection, table: str, database: str | None = None) -> bool:
-    sql = "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = ?"
-    params: list = [table]
-    if database:
-        sql += " and database_name = ?"
-        params.append(database)
-    return con.execute(sql, params).fetchone()[0] > 0
+    return has_table(con, table, database, schema="raw")
 
 
 def _explain_retractions(con: duckdb.DuckDBPyConnection, run_id: str) -> None:

@@ -21,6 +21,7 @@ from kinerja.errors import PipelineError
 from kinerja.progress import Reporter, silent
 
 PROJECT_TARGET = DBT_PROJECT_DIR / "target"  # the project's own parse (git-ignored), for callers without a build
+DOCS_PAGE = "static_index.html"  # ``dbt docs generate --static``: the docs site in one file that opens from disk
 _FAILED = ("error", "fail", "runtime error")
 
 
@@ -57,6 +58,28 @@ def command(args: tuple[str, ...], target_dir: Path, log_dir: Path, dbt_vars: di
     return cmd
 
 
+def _chained(first: list[str], then: list[str]) -> list[str]:
+    """One process for two dbt commands (``python -m kinerja.dbt``, :func:`_main`): dbt's start-up,
+    about 4 s of imports, is paid once."""
+    return [sys.executable, "-m", "kinerja.dbt", json.dumps([first[1:], then[1:]])]
+
+
+def _main(argv: list[str]) -> int:
+    """Run dbt commands in this process, in order, like the ``dbt`` executable would one by one.
+    The first decides the exit status (dbt's: 0 ok, 1 failed, 2 crashed) and, failing, stops the
+    rest; a later one failing is left to the caller, who sees what it did not write."""
+    from dbt.cli.main import dbtRunner
+
+    runner = dbtRunner()
+    first, *rest = json.loads(argv[0])
+    result = runner.invoke(first)
+    if not result.success:
+        return 2 if result.exception is not None else 1
+    for args in rest:
+        runner.invoke(args)
+    return 0
+
+
 @dataclass(frozen=True)
 class NodeResult:
     unique_id: str
@@ -85,19 +108,34 @@ def run(
     dbt_vars: dict | None = None,
     subdir: str = "dbt",
     env: dict[str, str] | None = None,
+    docs: bool = False,
 ) -> list[NodeResult]:
     """Run dbt in a subprocess (dbt-duckdb keeps the file open in-process otherwise), reporting
     progress from its JSON log events; raise PipelineError naming each failed model or test (from
     ``run_results.json``). Returns the node results. ``subdir`` of ``state_dir`` holds its target
     and logs (one per dbt target, so each keeps its partial parse); ``env`` adds to its environment
-    (the PostgreSQL target's connection, :mod:`kinerja.postgres`)."""
+    (the PostgreSQL target's connection, :mod:`kinerja.postgres`). With ``docs``, when the command
+    succeeds the same process writes the docs site of what it built (``dbt docs generate
+    --static``, catalog from the database) as :data:`DOCS_PAGE` in the target directory; a docs
+    failure is reported, never the run's."""
     target_dir, log_dir = state_dir / subdir / "target", state_dir / subdir / "logs"
     (target_dir / "run_results.json").unlink(missing_ok=True)  # a stale file must not speak for this run
+    (target_dir / DOCS_PAGE).unlink(missing_ok=True)
     cmd = command(args, target_dir, log_dir, dbt_vars) + ["--log-format", "json"]
+    if docs:  # --no-compile: the build just compiled every node into this target
+        cmd = _chained(
+            cmd, command(("docs", "generate", "--static", "--no-compile"), target_dir, log_dir, dbt_vars) + ["--log-format", "json"]
+        )
     started = time.monotonic()
     shown, messages = -1, []
     with subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**_env(db_path), **(env or {})}, cwd=DBT_PROJECT_DIR, preexec_fn=die_with_parent
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**_env(db_path), **(env or {})},
+        cwd=DBT_PROJECT_DIR,
+        preexec_fn=die_with_parent,
     ) as proc:
         assert proc.stdout is not None
         for line in proc.stdout:
@@ -132,6 +170,8 @@ def run(
             + f"\nFull log: {log_dir / 'dbt.log'}"
         )
     progress(f"dbt {args[0]}: done in {time.monotonic() - started:.1f} s")
+    if docs and not (target_dir / DOCS_PAGE).exists():
+        progress(f"dbt docs: NOT generated ({'; '.join(m for m in messages[-3:] if m) or 'no message'}); see {log_dir / 'dbt.log'}")
     return results
 
 
@@ -186,3 +226,7 @@ def incremental_models(target_dir: Path | None = None) -> list[str]:
 def model_columns(target_dir: Path | None = None) -> dict[str, dict]:
     """Model name -> the node as dbt knows it (description, columns with descriptions and types)."""
     return {n["name"]: n for n in _models(manifest(target_dir))}
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

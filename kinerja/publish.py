@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion.csvtable import sql_literal
-from kinerja import dbt, files, status
+from kinerja import dbt, files, status, warehouse
 from kinerja.config import Settings, serve_postgres_only
 from kinerja.progress import Reporter, silent
 
@@ -330,6 +330,23 @@ def published_batches(serving: Path, cutoff: str) -> tuple[str, set[str]] | None
         con.close()
 
 
+def publish_docs_site(settings: Settings, build_file: Path, progress: Reporter = silent) -> Path | None:
+    """Put the dbt docs site of the build just published (:func:`kinerja.warehouse.docs_page`) next
+    to the warehouse as ``dbt_docs/index.html``, swapped in whole. Without one (its generation
+    failed, reported by the build) the site of the previous publish stays, marked as such."""
+    page = warehouse.docs_page(build_file)
+    target = settings.warehouse_dir / "dbt_docs"
+    if not page.exists():
+        if target.exists():
+            progress(f"publish: no dbt docs site from this build; {target / 'index.html'} is the previous publish's")
+        return None
+    staging = files.fresh_dir(target)
+    os.replace(page, staging / "index.html")
+    files.swap_dir(staging, target)
+    progress(f"publish: dbt docs site in {target / 'index.html'} (opens from disk)")
+    return target / "index.html"
+
+
 def publish(
     settings: Settings,
     build_file: Path,
@@ -362,6 +379,7 @@ def publish(
     files.fsync_dir(settings.serving_db.parent)
     progress(f"publish: {settings.serving_db} replaced atomically")
     status.write(settings, run_id, rejected, ignored)  # after the rename: a killed publish leaves the old status
+    publish_docs_site(settings, build_file, progress)
     if serve_postgres_only():  # BI tools read PostgreSQL only: no copies for them beside the file
         return settings.serving_db
     exports = export_parquet(settings.serving_db, settings.exports_dir, public_marts(settings))

@@ -136,4 +136,6 @@ def summarize(settings: Settings) -> str:
     lines.append(f"  Warehouse: {settings.serving_db}")
     lines.append(f"  Exports  : {settings.exports_dir}")
     lines.append(f"  Data Docs: {settings.warehouse_dir / 'data_docs' / 'index.html'} (what each validation checked, passed and failed)")
+    if (settings.warehouse_dir / "dbt_docs" / "index.html").exists():
+        lines.append(f"  dbt docs : {settings.warehouse_dir / 'dbt_docs' / 'index.html'} (every table and column, lineage, consumers)")
     return "\n".join(lines)

@@ -96,7 +96,7 @@ def remove_stale_builds(settings: Settings, older_than_seconds: float = 6 * 3600
     folder = settings.state_dir / "build"
     if folder.exists():
         cutoff = time.time() - older_than_seconds
-        for leftover in folder.glob("kinerja-*.duckdb*"):
+        for leftover in [*folder.glob("kinerja-*.duckdb*"), *folder.glob("kinerja-*.docs.html")]:
             if leftover.stat().st_mtime < cutoff:
                 leftover.unlink(missing_ok=True)
 
@@ -263,9 +263,15 @@ def _dbt_vars() -> dict[str, str]:
     return {"bps_domain_daerah": roles.get("DAERAH", "3100"), "bps_domain_nasional": roles.get("NASIONAL", "0000")}
 
 
-def run_dbt(db_path: Path, settings: Settings, progress: Reporter = silent, command: tuple[str, ...] = ("build",)) -> None:
+def run_dbt(db_path: Path, settings: Settings, progress: Reporter = silent, command: tuple[str, ...] = ("build",), docs: bool = False) -> None:
     """dbt (``build`` by default) on a build file, in a subprocess (:func:`kinerja.dbt.run`)."""
-    dbt.run(command, db_path, settings.state_dir, progress, _dbt_vars())
+    dbt.run(command, db_path, settings.state_dir, progress, _dbt_vars(), docs=docs)
+
+
+def docs_page(build_file: Path) -> Path:
+    """The dbt docs site of a build (one HTML file, :data:`kinerja.dbt.DOCS_PAGE`), kept beside the
+    build file until the publish puts it next to the warehouse (:func:`kinerja.publish.publish`)."""
+    return build_file.with_suffix(".docs.html")
 
 
 def carry_incremental_state(build_file: Path, settings: Settings) -> list[str]:
@@ -333,7 +339,10 @@ def build(
     command = ("build",) if incremental else ("build", "--full-refresh")
     if select:  # part of the project only (benchmarks): these models, their upstream and their own tests
         command += ("--select", select, "--indirect-selection", "cautious")
-    run_dbt(path, settings, progress, command=command)
+    run_dbt(path, settings, progress, command=command, docs=made_of is not None)  # a build that may be published
+    page = settings.state_dir / "dbt" / "target" / dbt.DOCS_PAGE
+    if made_of is not None and page.exists():
+        os.replace(page, docs_page(final))
     con = duckdb.connect(str(path))
     try:
         con.execute("create or replace table raw.pipeline__build (fingerprint varchar, run_id varchar)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -116,6 +117,33 @@ def test_every_column_and_table_of_schema_marts_carries_its_documentation(publis
     declared = sum(len(nodes[m]["columns"]) for m in public) + sum(len(cols) for _, cols in PUBLISH_TABLE_DOCS.values())
     assert len(columns) == declared and declared > 140  # every column counted, each documented
     assert {c: text for t, c, text in columns if t == STATUS}["sumber"].startswith("Source")
+
+
+def embedded(page: str, name: str) -> dict:
+    """A JSON document dbt's static docs page carries inline (``manifest:{...}``, ``catalog:{...}``)."""
+    start = page.index(name + ':{"metadata"') + len(name) + 1
+    return json.JSONDecoder().raw_decode(page, start)[0]
+
+
+def test_the_dbt_docs_site_is_published_next_to_the_warehouse_and_opens_from_disk(published):
+    """Item 5: ``dbt docs generate --static`` of the published build, with the catalog of its
+    database and exposures naming what consumes every public mart."""
+    settings, _ = published
+    page = (settings.warehouse_dir / "dbt_docs" / "index.html").read_text()
+    assert list(settings.warehouse_dir.joinpath("dbt_docs").iterdir()) == [settings.warehouse_dir / "dbt_docs" / "index.html"]
+    assert re.findall(r"<(?:script|link|img|iframe)[^>]*(?:src|href)=[\"'](?:https?:)?//", page) == []  # nothing fetched
+    public = public_marts(settings.state_dir / "dbt" / "target")
+    manifest, catalog = embedded(page, "manifest"), embedded(page, "catalog")
+    assert "Kinerja: the SAKIP warehouse" in manifest["docs"]["doc.kinerja.__overview__"]["block_contents"]
+    exposures = {e["name"]: e for e in manifest["exposures"].values()}
+    assert {name: e["type"] for name, e in exposures.items()} == {"publikasi_lkip": "application", "dasbor_bi": "dashboard"}
+    consumed = {node for e in exposures.values() for node in e["depends_on"]["nodes"]}
+    assert consumed == {f"model.kinerja.{mart}" for mart in public} and len(public) == 11
+    # the catalog is read from the build's database: types and the persisted comments
+    columns = catalog["nodes"]["model.kinerja.capaian_indikator"]["columns"]
+    assert columns["capaian_persen"]["type"] == "DOUBLE" and columns["capaian_persen"]["comment"].startswith("Capaian in percent")
+    assert {node.split(".")[-1] for node in catalog["nodes"] if catalog["nodes"][node]["metadata"]["schema"] == "marts"} >= set(public)
+    assert list((settings.state_dir / "build").glob("*.docs.html")) == []  # moved into place, not left behind
 
 
 def test_status_sumber_is_a_table_that_works_after_the_home_is_moved(published, tmp_path):

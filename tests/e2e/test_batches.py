@@ -271,7 +271,6 @@ def test_restore_brings_the_batch_back_and_is_recorded(story):
     assert [e.tindakan for e in retractions.events(settings.landing_dir)] == ["DITARIK", "DITARIK", "DIPULIHKAN", "DIPULIHKAN"]
 
 
-@pytest.mark.xfail(reason="failed in the last merged run (issue 17 left open): see the session note; not a skip, it still runs", strict=False)
 def test_retention_prunes_old_results_and_rebuilds_but_not_what_the_serving_warehouse_rests_on(story, monkeypatch):
     settings = story["settings"]
     store = quality.results_store(settings)

@@ -88,6 +88,7 @@ _DIFF = """
 HISTORY = "riwayat_publikasi"
 _HISTORY_COLUMNS = "run_id varchar, dipublikasikan_pada timestamp, batch_id varchar, status_batch varchar, ditarik_pada timestamp, alasan_penarikan varchar"
 USED, RETRACTED = "DIPAKAI", "DITARIK"
+BATCH_OBJECT = "batch"  # objek of a change-log row that records a batch retracted or restored
 
 
 def has_table(con: duckdb.DuckDBPyConnection, table: str, database: str | None = None, schema: str = "marts") -> bool:
@@ -143,29 +144,33 @@ PUBLISH_TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
     CHANGE_LOG: (
         "Change log of the publishes, written by the publish step (not dbt). Grain: one row per indicator row "
         "(capaian_indikator), average (ringkasan_capaian) or table 3.14 row (perbandingan_nasional) that moved in a "
-        "publish, compared with the warehouse served before it. The first publish logs nothing.",
+        "publish, compared with the warehouse served before it, and one row per batch retracted or restored since that "
+        "warehouse (objek batch), also when it moved no figure. The first publish logs nothing.",
         {
             "dipublikasikan_pada": "When the publish that recorded the change ran (UTC).",
             "run_id": "Run id of the publish that recorded the change.",
-            "objek": "The mart the row moved in: capaian_indikator, ringkasan_capaian or perbandingan_nasional.",
-            "kode": "Key of the row: indikator_kode, or kelompok_ringkasan for an average.",
-            "nama": "Indicator name, or 'rata-rata capaian' for an average.",
-            "tahun": "Reporting year of the row.",
-            "periode": "Period of the row: TW1-TW4 or TAHUNAN.",
+            "objek": "The mart the row moved in: capaian_indikator, ringkasan_capaian or perbandingan_nasional; batch for a "
+            "batch retracted or restored (kinerja batch retract / restore).",
+            "kode": "Key of the row: indikator_kode, kelompok_ringkasan for an average, or the batch_id of a batch row.",
+            "nama": "Indicator name, 'rata-rata capaian' for an average, or the original file name of a batch row.",
+            "tahun": "Reporting year of the row; empty for a batch row.",
+            "periode": "Period of the row: TW1-TW4 or TAHUNAN; empty for a batch row.",
             "jenis_target": "Target the row is measured against (PERKIN, RENSTRA, RENAKSI); empty for table 3.14 rows.",
-            "jenis_perubahan": "BARU (new row), BERUBAH (value, capaian or status changed) or DIHAPUS (row gone).",
+            "jenis_perubahan": "BARU (new row), BERUBAH (value, capaian or status changed) or DIHAPUS (row gone); for a batch "
+            "row DITARIK (retracted) or DIPULIHKAN (restored).",
             "nilai_lama": "Value before: realisasi, the average, or the regional value (table 3.14).",
             "nilai_baru": "Value after: realisasi, the average, or the regional value (table 3.14).",
             "capaian_lama": "Capaian (percent) before.",
             "capaian_baru": "Capaian (percent) after.",
-            "status_lama": "status_data before (kriteria for an average).",
-            "status_baru": "status_data after (kriteria for an average).",
+            "status_lama": "status_data before (kriteria for an average; for a batch row its status_batch in the previous "
+            "publish: DIPAKAI, DITARIK, or empty if no publish had used it).",
+            "status_baru": "status_data after (kriteria for an average; for a batch row its status_batch now: DITARIK or DIPAKAI).",
             "versi_data_lama": "versi_data (the batch the figure came from) before.",
             "versi_data_baru": "versi_data (the batch the figure came from) after.",
             "nilai_nasional_lama": "National value before (table 3.14 rows only).",
             "nilai_nasional_baru": "National value after (table 3.14 rows only).",
             "keterangan": "Why the row moved, where the publish knows it: a batch retracted (kinerja batch retract) or restored in "
-            "this publish, with the operator's reason; empty otherwise (new or revised data).",
+            "this publish, with the operator's reason; empty otherwise (new or revised data). Always set on a batch row.",
         },
     ),
     HISTORY: (
@@ -231,7 +236,7 @@ def record_publish(build_file: Path, serving: Path, run_id: str) -> int:
                         con.execute(f"insert into marts.{table} by name select * from lama.marts.{table}")
                 before = con.execute(f"select count(*) from marts.{CHANGE_LOG}").fetchone()[0]
                 _log_changes(con, published_at, run_id)
-                _explain_retractions(con, run_id)
+                _log_retractions(con, published_at, run_id)
             finally:
                 con.execute("detach lama")
         con.execute(
@@ -264,11 +269,14 @@ def _has_raw(con: duckdb.DuckDBPyConnection, table: str, database: str | None = 
     return has_table(con, table, database, schema="raw")
 
 
-def _explain_retractions(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
-    """Say in ``keterangan`` which rows of this publish's change log moved because a batch was
-    retracted or restored since the previous publish (attached as ``lama``): a row whose old figure
-    came from a retracted batch, or whose new one from a restored batch; and, when no new batch
-    came in with them, every row of the publish (nothing else could have moved it)."""
+def _log_retractions(con: duckdb.DuckDBPyConnection, published_at: str, run_id: str) -> None:
+    """Record in this publish's change log every batch retracted or restored since the previous
+    publish (attached as ``lama``): one row of its own per event (``objek`` 'batch', ``kode`` the
+    batch, ``jenis_perubahan`` DITARIK or DIPULIHKAN, ``status_lama`` -> ``status_baru`` its
+    status_batch), written also when the event moved no figure; and say in ``keterangan`` which
+    figure rows moved because of it: a row whose old figure came from a retracted batch, or whose
+    new one from a restored batch; and, when no new batch came in with them, every row of the
+    publish (nothing else could have moved it)."""
     if not _has_raw(con, "pipeline__retraction"):
         return
     seen = "lama.raw.pipeline__retraction" if _has_raw(con, "pipeline__retraction", "lama") else None
@@ -284,10 +292,18 @@ def _explain_retractions(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
         if _has_raw(con, "pipeline__batch", database):
             prefix = f"{database}.raw" if database else "raw"
             names.update(dict(con.execute(f"select batch_id, original_name from {prefix}.pipeline__batch").fetchall()))
-    texts = {}
+    served_before: set[str] = set()
+    if _has_raw(con, "pipeline__batch", "lama"):
+        served_before = {b for (b,) in con.execute("select batch_id from lama.raw.pipeline__batch").fetchall()}
+    texts, events = {}, []
     for batch_id, tindakan, alasan in applied:
-        what = "retracted" if tindakan == "DITARIK" else "restored"
+        what = "retracted" if tindakan == RETRACTED else "restored"
         texts[batch_id] = f"batch {batch_id} ({names.get(batch_id, 'file unknown')}) {what}: {alasan}"
+        if tindakan == RETRACTED:  # DIPAKAI -> DITARIK; empty before when no publish had used it yet
+            before, after = (USED if batch_id in served_before else None), RETRACTED
+        else:
+            before, after = RETRACTED, USED
+        events.append((batch_id, names.get(batch_id), tindakan, before, after, texts[batch_id]))
         column = "versi_data_lama" if tindakan == "DITARIK" else "versi_data_baru"
         con.execute(
             f"update marts.{CHANGE_LOG} set keterangan = ? where run_id = ? and {column} = ? and keterangan is null",
@@ -302,6 +318,11 @@ def _explain_retractions(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
         con.execute(
             f"update marts.{CHANGE_LOG} set keterangan = ? where run_id = ? and keterangan is null", ["; ".join(texts.values()), run_id]
         )
+    con.executemany(
+        f"insert into marts.{CHANGE_LOG} (dipublikasikan_pada, run_id, objek, kode, nama, jenis_perubahan, status_lama, status_baru, "
+        f"keterangan) values (cast(? as timestamp), ?, '{BATCH_OBJECT}', ?, ?, ?, ?, ?, ?)",
+        [[published_at, run_id, *event] for event in events],
+    )
 
 
 def published_batches(serving: Path, cutoff: str) -> tuple[str, set[str]] | None:

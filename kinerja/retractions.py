@@ -6,7 +6,8 @@ record in ``landing/_retractions/``, one small JSON file per event (``DITARIK`` 
 its latest event; every later build leaves a retracted batch out (:func:`kinerja.landing.landed_batches`),
 the build's fingerprint includes the retractions (so the next run builds), a changed retraction
 forces a full refresh of the incremental models (which would otherwise keep its rows), and the
-publish records it in ``marts.riwayat_publikasi`` and ``marts.log_perubahan.keterangan``.
+publish records it in ``marts.riwayat_publikasi`` and ``marts.log_perubahan`` (a row of its own,
+also when no figure moved, and ``keterangan`` on the rows it moved).
 The record lives under ``landing/`` so that it is backed up, moved and restored with the batches
 it speaks of.
 """

@@ -6,7 +6,7 @@ import duckdb
 
 from kinerja import status
 from kinerja.config import Settings
-from kinerja.publish import CHANGE_LOG, has_table
+from kinerja.publish import BATCH_OBJECT, CHANGE_LOG, has_table
 
 
 def _pct(value: float | None) -> str:
@@ -74,7 +74,8 @@ def summarize(settings: Settings) -> str:
         has_log = has_table(con, CHANGE_LOG)
         changes = (
             con.execute(
-                "select objek, kode, tahun, periode, jenis_target, status_lama, status_baru, nilai_lama, nilai_baru from marts.log_perubahan "
+                "select objek, kode, tahun, periode, jenis_target, status_lama, status_baru, nilai_lama, nilai_baru, keterangan "
+                "from marts.log_perubahan "
                 "where run_id = (select max(run_id) from marts.log_perubahan) order by objek, kode, tahun, periode, jenis_target"
             ).fetchall()
             if has_log
@@ -128,8 +129,10 @@ def summarize(settings: Settings) -> str:
         lines.append(f"  IGNORED file       : {source}: {line}")
     if changes:
         lines.append(f"  Changed in the latest publish with changes: {len(changes)} row(s) (marts.log_perubahan), e.g.")
+        for *_, keterangan in (c for c in changes if c[0] == BATCH_OBJECT):  # a batch retracted or restored
+            lines.append(f"    {keterangan}")
         shown = [c for c in changes if c[0] == "capaian_indikator" and c[4] == "PERKIN" and c[3] == "TAHUNAN"][:6]
-        for _, kode, tahun_c, periode, jenis, status_lama, status_baru, lama, baru in shown:
+        for _, kode, tahun_c, periode, jenis, status_lama, status_baru, lama, baru, _ in shown:
             before = status_lama if lama is None else f"{lama:g}"
             after = status_baru if baru is None else f"{baru:g}"
             lines.append(f"    {kode} {tahun_c} {periode} {jenis}: {before} -> {after}")

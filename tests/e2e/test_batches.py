@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kinerja import batches, cli, pipeline, quality, retention, retractions
+from kinerja import batches, cli, pipeline, quality, retention, retractions, summary
 from kinerja.config import SAMPLE_INBOX, Settings
 from kinerja.dbt import public_marts
 from kinerja.errors import PipelineError
@@ -60,6 +60,16 @@ def figures(db: Path) -> dict:
 
 def all_marts(db: Path) -> dict[str, list[tuple]]:
     return {m: query(db, f"select * from marts.{m} order by all") for m in public_marts()}
+
+
+def batch_rows(db: Path, run_id: str) -> list[tuple]:
+    """The change-log rows of a publish that record a batch retracted or restored."""
+    return query(
+        db,
+        "select kode, nama, jenis_perubahan, status_lama, status_baru, keterangan from marts.log_perubahan "
+        "where run_id = ? and objek = 'batch' order by kode, dipublikasikan_pada",
+        [run_id],
+    )
 
 
 def kinerja(settings: Settings, *args: str) -> subprocess.CompletedProcess:
@@ -194,6 +204,16 @@ def test_a_retracted_batch_leaves_the_marts_and_the_change_log_and_history_say_w
     assert query(settings.serving_db, "select count(*) from marts.log_perubahan where run_id = ? and keterangan is null", [run_id]) == [
         (0,)
     ]
+    # and each retraction is a row of its own: the batch went from DIPAKAI to DITARIK
+    assert batch_rows(settings.serving_db, run_id) == sorted(
+        [
+            (correction, "koreksi_2024.csv", "DITARIK", "DIPAKAI", "DITARIK", f"batch {correction} (koreksi_2024.csv) retracted: wrong file: SK09 was not corrected"),
+            (
+                transaksi.batch_id, transaksi.original_name, "DITARIK", "DIPAKAI", "DITARIK",
+                f"batch {transaksi.batch_id} ({transaksi.original_name}) retracted: export cut off mid-day; the Jakpreneur team resends it",
+            ),
+        ]
+    )  # fmt: skip
     # the publish history: built without both, and records them as retracted with the reason
     history = query(
         settings.serving_db,
@@ -264,6 +284,16 @@ def test_restore_brings_the_batch_back_and_is_recorded(story):
         [result.run_id],
     )[0]
     assert why == f"batch {correction} (koreksi_2024.csv) restored: the correction was right after all"
+    transaksi = story["transaksi"]
+    assert batch_rows(settings.serving_db, result.run_id) == sorted(
+        [
+            (correction, "koreksi_2024.csv", "DIPULIHKAN", "DITARIK", "DIPAKAI", why),
+            (
+                transaksi.batch_id, transaksi.original_name, "DIPULIHKAN", "DITARIK", "DIPAKAI",
+                f"batch {transaksi.batch_id} ({transaksi.original_name}) restored: restored",
+            ),
+        ]
+    )  # fmt: skip
     assert query(
         settings.serving_db, "select count(*) from marts.riwayat_publikasi where run_id = ? and status_batch = 'DITARIK'", [result.run_id]
     ) == [(0,)]
@@ -305,3 +335,41 @@ def test_retention_prunes_old_results_and_rebuilds_but_not_what_the_serving_ware
     monkeypatch.setenv("KINERJA_KEEP_AS_OF_DAYS", "thirty")
     with pytest.raises(PipelineError, match="KINERJA_KEEP_AS_OF_DAYS='thirty' is not a whole number"):
         retention.Retention.from_env()
+
+
+def test_a_retraction_that_moves_no_figure_is_still_in_the_change_log(story):
+    """E-Monev sends the (restored) SK09 correction again, the same realisasi with another remark:
+    it lands and moves no figure. Retracted, it moves none either, and the change log of that
+    publish still records the retraction, with its reason, as its only row; the publish history
+    has it DITARIK."""
+    settings = story["settings"]
+    before = figures(settings.serving_db)
+    assert before == story["with_batches"]  # the restored correction: SK09 66.5
+    (settings.inbox / "emonev" / "koreksi_2024_ulang.csv").write_text(CORRECTION.replace("koreksi", "dikirim ulang"))
+    sent_again = pipeline.run(settings)
+    (again,) = sent_again.landed
+    assert query(settings.serving_db, SK09)[0] == (66.5, 93.66, again)  # the figure of the new batch, unchanged
+    assert query(settings.serving_db, "select count(*) from marts.log_perubahan where run_id = ?", [sent_again.run_id]) == [(0,)]
+    batches.retract(settings, again, "sent twice by mistake")
+    result = pipeline.run(settings)
+    assert figures(settings.serving_db) == before  # SK09 from the first correction again
+    assert query(
+        settings.serving_db,
+        "select objek, kode, nama, tahun, jenis_perubahan, nilai_lama, nilai_baru, status_lama, status_baru, keterangan "
+        "from marts.log_perubahan where run_id = ?",
+        [result.run_id],
+    ) == [
+        (
+            "batch", again, "koreksi_2024_ulang.csv", None, "DITARIK", None, None, "DIPAKAI", "DITARIK",
+            f"batch {again} (koreksi_2024_ulang.csv) retracted: sent twice by mistake",
+        )
+    ]  # fmt: skip
+    assert query(
+        settings.serving_db,
+        "select status_batch, alasan_penarikan from marts.riwayat_publikasi where run_id = ? and batch_id = ?",
+        [result.run_id, again],
+    ) == [("DITARIK", "sent twice by mistake")]
+    # the summary of the run (the task log of summarize under Airflow) says so too
+    text = summary.summarize(settings).splitlines()
+    at = text.index("  Changed in the latest publish with changes: 1 row(s) (marts.log_perubahan), e.g.")
+    assert text[at + 1] == f"    batch {again} (koreksi_2024_ulang.csv) retracted: sent twice by mistake"

@@ -1,7 +1,8 @@
 """The three DAG-folder tests of STYLE.md: every file imports and a DAG loads, parsing touches no
 database or heavy library (and takes under 0.5 s per file), every DAG has an owner, tags, retries
 and docs; the per-source ingest tasks come from the source registry; every writing task is in the
-one-slot pool, retries with backoff and alerts on failure (kinerja.airflow_support)."""
+one-slot pool, retries with backoff and alerts on failure (kinerja.airflow_support); the Assets are
+defined once (kinerja.assets)."""
 
 from __future__ import annotations
 
@@ -196,3 +197,24 @@ def test_a_failing_channel_never_fails_the_callback(monkeypatch):
     monkeypatch.setenv("KINERJA_NOTIFY_URLS", "json://127.0.0.1:9/nobody-listens")
     monkeypatch.setattr("kinerja.notify.time.sleep", lambda _: None)
     FailureAlert().notify(_failed_context(RuntimeError("worker lost")))  # logged, not raised
+
+
+def test_assets_are_defined_once_and_producer_and_consumer_share_them(dagbag):
+    """Each Asset is one object of kinerja.assets: the BPS poll announces the very Asset kinerja_lkip
+    is scheduled on, kinerja_lkip emits the one kinerja_publikasi consumes, and no DAG file makes
+    an Asset of its own (a URI typed twice could silently disconnect producer and consumer)."""
+    import ast
+
+    from kinerja.assets import BPS_RELEASE, WAREHOUSE_MARTS
+
+    assert dagbag.dags["kinerja_bps_poll"].get_task("announce_release").outlets == [BPS_RELEASE]
+    assert list(dagbag.dags["kinerja_lkip"].timetable.asset_condition.objects) == [BPS_RELEASE]
+    assert dagbag.dags["kinerja_lkip"].get_task("build_and_publish").outlets == [WAREHOUSE_MARTS]
+    assert BPS_RELEASE.uri != WAREHOUSE_MARTS.uri
+    for path in DAG_FILES:
+        calls = [
+            node.lineno
+            for node in ast.walk(ast.parse(path.read_text(), filename=str(path)))
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) in ("Asset", "Dataset")
+        ]
+        assert not calls, f"{path.name} makes an Asset of its own on line(s) {calls}; import it from kinerja.assets"

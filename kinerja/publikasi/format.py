@@ -12,7 +12,7 @@ KOSONG = "-"
 PERIODE = {"TW1": "TW I", "TW2": "TW II", "TW3": "TW III", "TW4": "TW IV", "TAHUNAN": "Tahunan"}
 STATUS_DATA = {"TERSEDIA": "tersedia", "BELUM_RILIS": "belum rilis", "TANPA_TARGET": "tanpa target"}
 JENIS_TARGET = {"PERKIN": "Perjanjian Kinerja", "RENSTRA": "Renstra", "RENAKSI": "Rencana Aksi"}
-JENIS_PERUBAHAN = {"BARU": "baru", "BERUBAH": "berubah", "DIHAPUS": "dihapus"}
+JENIS_PERUBAHAN = {"BARU": "baru", "BERUBAH": "berubah", "DIHAPUS": "dihapus", "DITARIK": "ditarik", "DIPULIHKAN": "dipulihkan"}
 KELOMPOK_RINGKASAN = {
     "PERKIN": "Rata-rata capaian Perjanjian Kinerja",
     "PROGRAM": "Rata-rata capaian indikator program",
@@ -26,7 +26,9 @@ OBJEK = {
     "capaian_indikator": "Capaian indikator",
     "ringkasan_capaian": "Rata-rata capaian",
     "perbandingan_nasional": "Perbandingan nasional (Tabel 3.14)",
+    "batch": "Batch data (kinerja batch retract/restore)",
 }
+STATUS_BATCH = {"DIPAKAI": "dipakai", "DITARIK": "ditarik"}  # log_perubahan rows of objek batch
 SUMBER = {
     "bps": "BPS (PDRB)",
     "emonev": "E-Monev",

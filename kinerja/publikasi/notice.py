@@ -38,6 +38,12 @@ def change_line(row: dict) -> str:
     return f"- {what}, {when}{target}: {_value(row, 'lama')} → {_value(row, 'baru')}{capaian}"
 
 
+def batch_line(row: dict) -> str:
+    """A retracted or restored batch (``objek`` batch): ``- Berkas x.csv (batch ...) ditarik: alasan``."""
+    done = fmt.JENIS_PERUBAHAN.get(row["jenis_perubahan"], row["jenis_perubahan"])
+    return f"- Berkas {row['nama'] or '-'} (batch {row['kode']}) {done}: {row.get('keterangan') or 'tanpa alasan tercatat'}"
+
+
 def order(row: dict) -> tuple:
     """Averages first (Perjanjian Kinerja before the outlook), then indicators, then table 3.14; newest year first."""
     rank = {"ringkasan_capaian": 0, "capaian_indikator": 1, "perbandingan_nasional": 2}.get(row["objek"], 3)
@@ -49,11 +55,17 @@ def order(row: dict) -> tuple:
 def compose(publication) -> tuple[str, str]:
     """Subject and body of the notice for a publication set (see :class:`PublicationSet`)."""
     y = publication.tahun
-    changes = sorted(publication.changes if publication.new_publish else [], key=order)
+    rows = publication.changes if publication.new_publish else []
+    changes = sorted((r for r in rows if r["objek"] != "batch"), key=order)
+    batches = [r for r in rows if r["objek"] == "batch"]  # a retraction or restore, its own row also when no figure moved
     stale = publication.newly_stale
     parts = []
     if changes:
         parts.append(f"{len(changes)} angka berubah")
+    for kind in ("DITARIK", "DIPULIHKAN"):
+        count = sum(r["jenis_perubahan"] == kind for r in batches)
+        if count:
+            parts.append(f"{count} batch data {fmt.JENIS_PERUBAHAN[kind]}")
     if stale:
         parts.append("sumber data usang: " + ", ".join(fmt.sumber(s) for s in stale))
     subject = f"[Kinerja] LKIP {y}: " + "; ".join(parts)
@@ -65,6 +77,12 @@ def compose(publication) -> tuple[str, str]:
         lines += [change_line(r) for r in changes[:MAX_LINES]]
         if len(changes) > MAX_LINES:
             lines.append(f"- dan {len(changes) - MAX_LINES} perubahan lain (lihat lembar Perubahan di buku kerja).")
+        lines.append("")
+    if batches:
+        lines.append(f"Publikasi pada {when} tidak lagi memakai, atau kembali memakai, batch data berikut (kinerja batch retract/restore):")
+        lines += [batch_line(r) for r in batches]
+        if not changes:
+            lines.append("Tidak ada angka LKIP yang berubah karenanya.")
         lines.append("")
     for s in publication.stale:
         if s["sumber"] in stale:

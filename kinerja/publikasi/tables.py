@@ -751,7 +751,7 @@ CHANGE_COLUMNS = [
 
 
 def _status_text(value: str | None) -> str:
-    return fmt.STATUS_DATA.get(value or "", value or "-")
+    return fmt.STATUS_DATA.get(value or "", fmt.STATUS_BATCH.get(value or "", value or "-"))
 
 
 def change_rows(t: Table, rows: list[dict]) -> None:

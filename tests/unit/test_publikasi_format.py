@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
 
@@ -175,3 +176,37 @@ def test_composed_explanations_are_rendered_with_indonesian_numbers_and_unknown_
     )
     assert bahasa.penjelasan("Something new.") == "Keterangan teknis (bahasa Inggris): Something new."
     assert bahasa.penjelasan(None) == ""
+
+
+def test_a_retraction_that_moved_no_figure_is_told_as_a_batch_not_as_a_changed_figure(tmp_path):
+    """log_perubahan holds a row of objek batch for every retraction or restore (issue 17); the
+    notice names the file, the batch and the reason, and counts no figure for it."""
+    retracted = {
+        "objek": "batch",
+        "kode": "emonev-20261202T101500000000Z-56f1e9d1dfe1",
+        "nama": "realisasi_2024.csv",
+        "tahun": None,
+        "periode": None,
+        "jenis_target": None,
+        "jenis_perubahan": "DITARIK",
+        "status_lama": "DIPAKAI",
+        "status_baru": "DITARIK",
+        "nilai_lama": None,
+        "nilai_baru": None,
+        "keterangan": "dikirim ganda oleh unit",
+    }
+    publication = SimpleNamespace(
+        tahun=2024,
+        changes=[retracted],
+        new_publish=True,
+        newly_stale=[],
+        stale=[],
+        published_at="2026-12-02T10:20:00Z",
+        workbook=tmp_path / "tabel-lkip-2024.xlsx",
+        page=tmp_path / "laporan-lkip-2024.html",
+        narrative=tmp_path / "narasi-lkip-2024.md",
+    )
+    subject, body = notice.compose(publication)
+    assert subject == "[Kinerja] LKIP 2024: 1 batch data ditarik"
+    assert "- Berkas realisasi_2024.csv (batch emonev-20261202T101500000000Z-56f1e9d1dfe1) ditarik: dikirim ganda oleh unit" in body
+    assert "Tidak ada angka LKIP yang berubah karenanya." in body and "angka berubah" not in body and "None" not in body

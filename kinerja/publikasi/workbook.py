@@ -9,6 +9,7 @@ landscape, fit to the page width, the header rows repeated and "Halaman n dari m
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import xlsxwriter
@@ -68,14 +69,18 @@ def _write(sheet, formats: _Formats, r: int, c: int, cell: Cell, fmt_obj) -> Non
         sheet.write_string(r, c, str(cell.value if cell.value is not None else ""), fmt_obj)
 
 
-LINE_POINTS = 11.5  # one line of 9 pt Arial
+LINE_POINTS = 11.0  # one line of 9 pt Arial
+# 9 pt Arial characters per unit of column width (a unit is one "0" of the default 11 pt font):
+# LibreOffice set the sample's running text at about 1.6 a unit; 1.4 leaves Excel on Windows,
+# whose text runs a little wider, room without the half-empty rows 1.15 gave.
+CHARS_PER_UNIT = 1.4
 
 
 def _lines(value: str, width: float) -> int:
     """How many lines a wrapped text takes in a column ``width`` characters wide (an estimate:
     neither Excel nor LibreOffice grows a row for wrapped text written by a library)."""
-    per_line = max(4.0, width * 1.15 - 1)
-    return sum(max(1, -(-len(part) // int(per_line))) for part in str(value).split("\n"))
+    per_line = int(max(4.0, width * CHARS_PER_UNIT - 1))
+    return sum(max(1, len(textwrap.wrap(part, per_line, break_on_hyphens=False))) for part in str(value).split("\n"))
 
 
 def _row_heights(table: Table, widths: list[float]) -> list[float]:
@@ -87,8 +92,8 @@ def _row_heights(table: Table, widths: list[float]) -> list[float]:
             if cell is None:
                 continue
             width = sum(widths[c : c + cell.span_cols])
-            shown = str(cell.value) if cell.kind in (TEXT, MISSING) else "0" * 12
-            need = _lines(shown, width) * LINE_POINTS + 3.0
+            # a number never wraps (a cell too narrow shows ###), so it takes one line
+            need = (_lines(str(cell.value), width) if cell.kind in (TEXT, MISSING) else 1) * LINE_POINTS + 3.0
             if cell.span_rows == 1:
                 heights[i] = max(heights[i], need)
             else:
@@ -165,7 +170,7 @@ def write_table(book: xlsxwriter.Workbook, formats: _Formats, table: Table, subt
         for n, note in enumerate(table.notes, start=1):
             sheet.merge_range(r, 0, r, columns - 1, f"{n}) {note}", note_fmt)
             total = sum(widths[: table.columns]) + (NOTES_WIDTH if with_notes else 0)
-            sheet.set_row(r, _lines(f"{n}) {note}", total * 0.95) * 10.5 + 2)
+            sheet.set_row(r, _lines(f"{n}) {note}", total * 0.95 * 9 / 8) * 10.0 + 2)  # 8 pt: 9/8 more a line
             r += 1
     if table.source:
         sheet.write_string(r, 0, f"Sumber: gudang data Kinerja, {table.source}", formats.get(italic=True, font_size=8, text_wrap=False))

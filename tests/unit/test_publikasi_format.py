@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from kinerja.publikasi import charts, narrative, notice
+from kinerja.publikasi import bahasa, charts, narrative, notice, workbook
 from kinerja.publikasi import format as fmt
-from kinerja.publikasi.model import PERCENT, Table, header, number, text
+from kinerja.publikasi.model import PERCENT, RUPIAH, Table, header, number, text
 
 
 def test_numbers_are_written_the_indonesian_way():
@@ -51,6 +51,28 @@ def test_merging_rows_keeps_the_notes_of_the_cells_it_covers():
     assert t.note("catatan") == 1  # one footnote per text
     with pytest.raises(ValueError, match="3 cells in a table of 2"):
         t.add([text(1), text(2), text(3)])
+
+
+def test_rows_are_as_tall_as_their_wrapped_text_and_no_taller():
+    """A printed table keeps its footnotes on its page: a row gets one line per line its longest
+    text wraps to at 9 pt Arial (about 1.4 characters per unit of column width), and a number,
+    which never wraps, one line however many digits it has."""
+    t = Table("9.9", "uji", header([("Sasaran",), ("Anggaran",)], columns=2), widths=[34, 10])
+    t.add([text("Peningkatan Daya Saing Sektor Perdagangan"), number(369604952010, RUPIAH)])  # 41 characters
+    t.add([text("Peningkatan Peran Industri Dalam Perekonomian Daerah"), number(1.0)])  # 52: two lines
+    t.add(
+        [text("Terimplementasinya rencana strategis komunikasi publik untuk program-program prioritas dan strategis Daerah"), number(1.0)]
+    )
+    one, two, three = (workbook.LINE_POINTS * n + 3.0 for n in (1, 2, 3))
+    assert workbook._row_heights(t, t.widths) == [one, two, three]
+
+
+def test_a_reconciliation_column_reads_as_a_heading():
+    assert bahasa.kolom("REALISASI 2023") == "Realisasi 2023"
+    assert bahasa.kolom("CAPAIAN 2023") == "Capaian 2023"
+    assert bahasa.kolom("Realisasi TAHUNAN") == "Realisasi tahunan"
+    for kept in ("APBD-P 2024", "APBD 2023", "% 2024", "TW III Capaian", "Capaian (%) 2024", "Realisasi TW2", ""):
+        assert bahasa.kolom(kept) == kept
 
 
 class _Tags(HTMLParser):

@@ -388,7 +388,10 @@ def test_the_later_release_refreshes_the_workbook_and_tells_the_planners_once(ho
     lines.clear()
     pipeline.run(settings, lines.append)
     assert len(inbox.messages) == 1 and len(httpserver.log) == 1, lines
-    assert not any("notice sent" in line for line in lines), lines
+    # ("no notice sent" is in the line that says so: match what a send would print)
+    told = [line for line in lines if "notice" in line]
+    assert not any("notice sent to" in line for line in told), told
+    assert any(line.startswith("publish: nothing new and nothing changed") for line in lines), lines
     assert (settings.warehouse_dir / "publikasi" / "publikasi.json").read_bytes() == before
     # written again for the same publish (e.g. by hand), it tells nothing new either
     again = publikasi.write_publications(settings)
@@ -434,6 +437,8 @@ def test_a_stale_source_is_warned_on_the_page_and_told_once(home_copy, httpserve
     text = re.sub(r"\s+", " ", " ".join(page.text))
     assert any(a.get("role") == "alert" for _, a in page.tags)
     assert "Peringatan: ada sumber data yang USANG." in text and "koreksi_2024.csv" in text and "TW5" in text
+    # the parse rejection in the validation results, with its file, row and reason
+    assert "Berkas yang ditolak" in text and "koreksi_2024.csv, row 2, column 'periode'" in text, text[text.find("Berkas yang ditolak") :][:600]
     calls = [json.loads(request.get_data()) for request, _ in httpserver.log]
     assert len(calls) == 1 and calls[0]["title"] == "[Kinerja] LKIP 2024: 29 angka berubah; sumber data usang: E-Monev"
     assert "Sumber E-Monev USANG: berkas koreksi_2024.csv ditolak" in calls[0]["message"]

@@ -9,6 +9,7 @@ landscape, fit to the page width, the header rows repeated and "Halaman n dari m
 
 from __future__ import annotations
 
+import math
 import textwrap
 from pathlib import Path
 
@@ -74,6 +75,7 @@ LINE_POINTS = 11.0  # one line of 9 pt Arial
 # LibreOffice set the sample's running text at about 1.6 a unit; 1.4 leaves Excel on Windows,
 # whose text runs a little wider, room without the half-empty rows 1.15 gave.
 CHARS_PER_UNIT = 1.4
+DIGIT_UNITS = 0.8  # units of column width one character of a formatted number takes
 
 
 def _lines(value: str, width: float) -> int:
@@ -105,6 +107,30 @@ def _row_heights(table: Table, widths: list[float]) -> list[float]:
     return heights
 
 
+def _shown_length(cell: Cell) -> int:
+    """How many characters a number takes as its format shows it (1.234.567,89 %: 14)."""
+    value = float(cell.value)
+    if cell.kind == PERCENT:
+        return len(f"{value:,.2f} %")
+    if cell.kind == RUPIAH:
+        return len(f"Rp{round(value):,}") + (1 if value < 0 else 0)
+    if cell.kind == COUNT or value == int(value):
+        return len(f"{round(value):,}")
+    return len(f"{value:,.3f}".rstrip("0"))
+
+
+def _column_widths(table: Table) -> list[float]:
+    """The table's widths, each widened to its longest number: a number never wraps, and one wider
+    than its column shows as ### (table 3.12's omzet of 4.460.900.000.000 rupiah in 11 units)."""
+    widths = list(table.widths) + [12] * (table.columns - len(table.widths))
+    for row in table.rows:
+        for c, cell in enumerate(row.cells):
+            if cell is not None and cell.span_cols == 1 and cell.kind not in (TEXT, MISSING):
+                # a 9 pt digit or separator is about 0.8 of a unit; +2 for the cell's padding
+                widths[c] = max(widths[c], math.ceil(_shown_length(cell) * DIGIT_UNITS) + 2)
+    return widths
+
+
 def _sheet_name(table: Table) -> str:
     return (table.sheet or table.nomor)[:31]
 
@@ -113,7 +139,7 @@ def write_table(book: xlsxwriter.Workbook, formats: _Formats, table: Table, subt
     sheet = book.add_worksheet(_sheet_name(table))
     with_notes = any(c is not None and c.notes for row in table.rows for c in row.cells)
     columns = table.columns + (1 if with_notes else 0)
-    widths = list(table.widths) + [12] * (table.columns - len(table.widths))
+    widths = _column_widths(table)
     for c, width in enumerate(widths[: table.columns]):
         sheet.set_column(c, c, width)
     if with_notes:

@@ -67,6 +67,16 @@ def test_rows_are_as_tall_as_their_wrapped_text_and_no_taller():
     assert workbook._row_heights(t, t.widths) == [one, two, three]
 
 
+def test_a_column_is_widened_to_its_longest_number_so_no_cell_shows_hashes():
+    """Table 3.12's omzet target of 4.460.900.000.000 rupiah (17 characters) in an 11-unit column
+    showed ### in print: a column is as wide as its longest number as formatted, plus padding."""
+    t = Table("9.9", "uji", header([("Indikator",), ("Target",), ("Capaian",), ("Pagu",)], columns=4), widths=[30, 11, 11, 11])
+    t.add([text("omzet"), number(4460900000000.0), number(117.76, PERCENT), number(369604952010, RUPIAH)])
+    t.add([text("persen"), number(7.35), number(3076.923, PERCENT), number(None, RUPIAH)])
+    # 4.460.900.000.000 and Rp369.604.952.010: 17 characters, 0.8 unit each, + 2; 3.076,92 % fits in 11
+    assert workbook._column_widths(t) == [30, 16, 11, 16]
+
+
 def test_a_reconciliation_column_reads_as_a_heading():
     assert bahasa.kolom("REALISASI 2023") == "Realisasi 2023"
     assert bahasa.kolom("CAPAIAN 2023") == "Capaian 2023"

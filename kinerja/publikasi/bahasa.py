@@ -66,3 +66,20 @@ def penjelasan(text: str | None) -> str:
 def teknis(text: str | None) -> str:
     """A check message or rejection reason (English, for the data owner), labelled as such."""
     return LABEL_TEKNIS + text if text else ""
+
+
+# abbreviations kept in capitals when a column name is written the way the tables print headings
+SINGKATAN = {"APBD", "APBDP", "APBD-P", "PDRB", "IKU", "KSD", "SKPD", "UKPD", "BPS", "SDI", "UMKM", "TKDN", "PNS", "ASN"}
+
+
+def kolom(text: str | None) -> str:
+    """A reconciliation column as a heading reads (``REALISASI 2023`` -> ``Realisasi 2023``,
+    ``Realisasi TAHUNAN`` -> ``Realisasi tahunan``): the mart keeps the report's column names as
+    they were keyed, some in capitals; abbreviations (APBD-P, TW III) and numbers stay as they are."""
+    words = (text or "").split(" ")
+    out = []
+    for i, word in enumerate(words):
+        if len(word) >= 4 and word.isalpha() and word.isupper() and word not in SINGKATAN:
+            word = word.capitalize() if i == 0 else word.lower()
+        out.append(word)
+    return " ".join(out)

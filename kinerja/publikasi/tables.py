@@ -845,7 +845,7 @@ def selisih(report: Report) -> Table:
                 text(i, center=True),
                 text(r["tabel"], center=True),
                 text(r["baris"]),
-                text(r["kolom"]),
+                text(bahasa.kolom(r["kolom"])),
                 text(r["tahun"], center=True),
                 text(fmt.periode(r["periode"]), center=True),
                 text(_printed(r)),
@@ -933,7 +933,7 @@ def _computed(r: dict) -> str:
 
 def _difference(r: dict) -> str:
     printed = _printed(r)
-    return f"Berbeda dengan LKIP terbitan ({r['kolom']}): tercetak {printed}, gudang data {_computed(r)}. {bahasa.penjelasan(r.get('penjelasan'))}".strip()
+    return f"Berbeda dengan LKIP terbitan ({bahasa.kolom(r['kolom'])}): tercetak {printed}, gudang data {_computed(r)}. {bahasa.penjelasan(r.get('penjelasan'))}".strip()
 
 
 def attach_differences(t: Table, report: Report, years: Iterable[int]) -> int:

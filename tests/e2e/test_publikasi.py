@@ -163,9 +163,20 @@ def test_workbook_holds_the_published_figures_in_the_report_layout(published):
     i = find(ws, 2, lambda v: v == n["SS07"])
     assert rows(ws)[i + 1][5] == pytest.approx(7.99) and rows(ws)[i + 1][8] == pytest.approx(4.82)
 
+    # a difference names its column as a heading reads, not as the mart keyed it ("REALISASI 2023")
+    ws = book["3.10"]
+    stabilisasi = rows(ws)[find(ws, 1, lambda v: v == "Program Stabilisasi Harga Barang Kebutuhan Pokok Dan Barang Penting")]
+    assert any(
+        footnotes(ws)[i].startswith("Berbeda dengan LKIP terbitan (Realisasi 2023): tercetak Rp6.241.238.500, gudang data Rp0.")
+        for i in notes_of(stabilisasi)
+    ), (stabilisasi, footnotes(ws))
+    for sheet in LKIP_SHEETS:
+        assert not [t for t in footnotes(book[sheet]).values() if re.search(r"\((REALISASI|CAPAIAN|PERGESERAN)\b", t)], sheet
+
     ws = book["Selisih LKIP"]
     differences = [line for line in rows(ws)[4:] if isinstance(line[0], str) and line[0].isdigit()]
     assert len(differences) == 23  # 22 SELISIH + 1 TIDAK_DAPAT_DIHITUNG
+    assert {line[3] for line in differences if line[1] == "3.10"} == {"APBD-P 2023", "Realisasi 2023", "% 2023"}
     # every explanation a planner reads is Indonesian: none English, none left labelled as English
     explanations = [line[9] for line in differences]
     assert all(e and not re.match(r"(The|No|Not|Uses|Published|Printed|Mean|Follows|Nine|Table) ", e) for e in explanations), explanations
@@ -377,7 +388,10 @@ def test_the_later_release_refreshes_the_workbook_and_tells_the_planners_once(ho
     lines.clear()
     pipeline.run(settings, lines.append)
     assert len(inbox.messages) == 1 and len(httpserver.log) == 1, lines
-    assert not any("notice sent" in line for line in lines), lines
+    # ("no notice sent" is in the line that says so: match what a send would print)
+    told = [line for line in lines if "notice" in line]
+    assert not any("notice sent to" in line for line in told), told
+    assert any(line.startswith("publish: nothing new and nothing changed") for line in lines), lines
     assert (settings.warehouse_dir / "publikasi" / "publikasi.json").read_bytes() == before
     # written again for the same publish (e.g. by hand), it tells nothing new either
     again = publikasi.write_publications(settings)
@@ -423,6 +437,8 @@ def test_a_stale_source_is_warned_on_the_page_and_told_once(home_copy, httpserve
     text = re.sub(r"\s+", " ", " ".join(page.text))
     assert any(a.get("role") == "alert" for _, a in page.tags)
     assert "Peringatan: ada sumber data yang USANG." in text and "koreksi_2024.csv" in text and "TW5" in text
+    # the parse rejection in the validation results, with its file, row and reason
+    assert "Berkas yang ditolak" in text and "koreksi_2024.csv, row 2, column 'periode'" in text, text[text.find("Berkas yang ditolak") :][:600]
     calls = [json.loads(request.get_data()) for request, _ in httpserver.log]
     assert len(calls) == 1 and calls[0]["title"] == "[Kinerja] LKIP 2024: 29 angka berubah; sumber data usang: E-Monev"
     assert "Sumber E-Monev USANG: berkas koreksi_2024.csv ditolak" in calls[0]["message"]

@@ -9,9 +9,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from kinerja.publikasi import charts, narrative, notice
+from kinerja.publikasi import bahasa, charts, narrative, notice, workbook
 from kinerja.publikasi import format as fmt
-from kinerja.publikasi.model import PERCENT, Table, header, number, text
+from kinerja.publikasi.model import PERCENT, RUPIAH, Table, header, number, text
 
 
 def test_numbers_are_written_the_indonesian_way():
@@ -52,6 +52,38 @@ def test_merging_rows_keeps_the_notes_of_the_cells_it_covers():
     assert t.note("catatan") == 1  # one footnote per text
     with pytest.raises(ValueError, match="3 cells in a table of 2"):
         t.add([text(1), text(2), text(3)])
+
+
+def test_rows_are_as_tall_as_their_wrapped_text_and_no_taller():
+    """A printed table keeps its footnotes on its page: a row gets one line per line its longest
+    text wraps to at 9 pt Arial (about 1.4 characters per unit of column width), and a number,
+    which never wraps, one line however many digits it has."""
+    t = Table("9.9", "uji", header([("Sasaran",), ("Anggaran",)], columns=2), widths=[34, 10])
+    t.add([text("Peningkatan Daya Saing Sektor Perdagangan"), number(369604952010, RUPIAH)])  # 41 characters
+    t.add([text("Peningkatan Peran Industri Dalam Perekonomian Daerah"), number(1.0)])  # 52: two lines
+    t.add(
+        [text("Terimplementasinya rencana strategis komunikasi publik untuk program-program prioritas dan strategis Daerah"), number(1.0)]
+    )
+    one, two, three = (workbook.LINE_POINTS * n + 3.0 for n in (1, 2, 3))
+    assert workbook._row_heights(t, t.widths) == [one, two, three]
+
+
+def test_a_column_is_widened_to_its_longest_number_so_no_cell_shows_hashes():
+    """Table 3.12's omzet target of 4.460.900.000.000 rupiah (17 characters) in an 11-unit column
+    showed ### in print: a column is as wide as its longest number as formatted, plus padding."""
+    t = Table("9.9", "uji", header([("Indikator",), ("Target",), ("Capaian",), ("Pagu",)], columns=4), widths=[30, 11, 11, 11])
+    t.add([text("omzet"), number(4460900000000.0), number(117.76, PERCENT), number(369604952010, RUPIAH)])
+    t.add([text("persen"), number(7.35), number(3076.923, PERCENT), number(None, RUPIAH)])
+    # 4.460.900.000.000 and Rp369.604.952.010: 17 characters, 0.8 unit each, + 2; 3.076,92 % fits in 11
+    assert workbook._column_widths(t) == [30, 16, 11, 16]
+
+
+def test_a_reconciliation_column_reads_as_a_heading():
+    assert bahasa.kolom("REALISASI 2023") == "Realisasi 2023"
+    assert bahasa.kolom("CAPAIAN 2023") == "Capaian 2023"
+    assert bahasa.kolom("Realisasi TAHUNAN") == "Realisasi tahunan"
+    for kept in ("APBD-P 2024", "APBD 2023", "% 2024", "TW III Capaian", "Capaian (%) 2024", "Realisasi TW2", ""):
+        assert bahasa.kolom(kept) == kept
 
 
 class _Tags(HTMLParser):

@@ -167,7 +167,11 @@ def _cards(report: Report) -> str:
 def _changes(report: Report, table: Table) -> str:
     when = fmt.waktu(report.publish.dipublikasikan_pada)
     if report.perubahan:
-        intro = f"<p>Publikasi {escape(when)} mengubah <b>{len(report.perubahan)}</b> angka (indikator, periode, nilai lama dan baru, status):</p>"
+        figures = sum(1 for r in report.perubahan if r["objek"] != "batch")
+        batches = [r for r in report.perubahan if r["objek"] == "batch"]  # a retraction or restore is not a figure
+        parts = [f"mengubah <b>{figures}</b> angka (indikator, periode, nilai lama dan baru, status)"] if figures else []
+        parts += [f"batch data {escape(fmt.JENIS_PERUBAHAN.get(k, k))}: <b>{n}</b>" for k in ("DITARIK", "DIPULIHKAN") if (n := sum(r["jenis_perubahan"] == k for r in batches))]
+        intro = f"<p>Publikasi {escape(when)} " + "; ".join(parts) + ":</p>"
     elif report.perubahan_terakhir is not None:
         intro = (
             f"<p>Publikasi {escape(when)} tidak mengubah angka apa pun. Perubahan terakhir terjadi pada publikasi "

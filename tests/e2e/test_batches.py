@@ -369,6 +369,9 @@ def test_a_retraction_that_moves_no_figure_is_still_in_the_change_log(story):
         "select status_batch, alasan_penarikan from marts.riwayat_publikasi where run_id = ? and batch_id = ?",
         [result.run_id, again],
     ) == [("DITARIK", "sent twice by mistake")]
+    # the planners' report page tells the retraction, and counts no figure for it
+    page = (settings.warehouse_dir / "publikasi" / "laporan-lkip-2024.html").read_text()
+    assert "batch data ditarik: <b>1</b>:" in page and "angka (indikator" not in page
     # the summary of the run (the task log of summarize under Airflow) says so too
     text = summary.summarize(settings).splitlines()
     at = text.index("  Changed in the latest publish with changes: 1 row(s) (marts.log_perubahan), e.g.")

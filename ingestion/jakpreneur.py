@@ -14,8 +14,8 @@ the full table). Files are told apart by the start of their name in ``inbox/jakp
   or reversal (a sale cancelled whole) is negative and names the sale in ``transaksi_asal_id``.
 
 Registry and assessments are small and parsed here row by row. Transactions can be hundreds of
-millions of rows, so :func:`stage_transactions` checks and converts them inside DuckDB, writing
-the typed rows straight to Parquet; only when a file is rejected is it scanned again in Python,
+millions of rows, so :func:`stage_transactions` converts them inside DuckDB in one pass, writing
+the typed rows straight to Parquet, and checks that Parquet; only when a file is rejected is it scanned again in Python,
 to name the line of each bad row. Order matters: registry snapshots land first in a run, because
 assessments, transactions and e-Order orders are checked against every UMKM ever registered.
 """
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -236,8 +237,8 @@ def stage_transactions(
     rows.parquet of earlier transaction batches, so a transaction landed before is not counted
     twice (overlapping exports). Raises InputFileError naming line and reason of each bad row.
 
-    ``check(table, now)`` validates the rows as read (table ``staged``: text trimmed, ``waktu_ts``
-    and ``nominal_dec`` typed) and returns (column, reason, transaksi_ids) of each kind of bad row;
+    ``check(table, now)`` validates the rows as read (view ``staged`` over the Parquet just
+    written: text trimmed, ``waktu_ts`` and ``nominal_dec`` typed) and returns (column, reason, transaksi_ids) of each kind of bad row;
     Kinerja passes its Great Expectations suite ``jakpreneur__transaksi`` run inside DuckDB (the
     one place these rules are written)."""
     with _open(path, "rb") as fh:
@@ -265,25 +266,29 @@ def stage_transactions(
             SOURCE,
         )
     now = now or now_wib()
+    # One pass over the file: read, typed and written as Parquet together (the landed rows, if the
+    # file passes). The checks and the suite then read that Parquet through the view ``staged``,
+    # which is much cheaper than reading the CSV again or keeping its rows in memory.
     for attempt in (encoding, "latin-1"):
-        con.execute("drop table if exists csv_rejects; drop table if exists csv_rejects_scan; drop table if exists staged")
-        # a table of the connection's database, not a temp table: the check may run on another
-        # connection to the same in-memory database (Great Expectations through SQLAlchemy)
+        con.execute("drop table if exists csv_rejects; drop table if exists csv_rejects_scan; drop view if exists staged")
         source_sql = _read_csv_sql(path, header, delimiter, "utf-8" if attempt == "utf-8" else "latin-1")
         con.execute(
             f"""
-            create table staged as
-            select
-                nullif(trim(transaksi_id), '') as transaksi_id,
-                nullif(trim(umkm_id), '') as umkm_id,
-                waktu as waktu_ts,
-                upper(trim(kanal)) as kanal,
-                upper(trim(jenis)) as jenis,
-                -- plain digits with at most two decimals; a dot followed by three digits is a thousands separator
-                case when strpos(nominal, '.') = 0 or length(nominal) - strpos(nominal, '.') <= 2 then try_cast(nominal as decimal(18, 2)) end
-                    as nominal_dec,
-                nullif(trim(transaksi_asal_id), '') as transaksi_asal_id
-            from {source_sql}
+            copy (
+                select
+                    nullif(trim(transaksi_id), '') as transaksi_id,
+                    nullif(trim(umkm_id), '') as umkm_id,
+                    waktu,
+                    upper(trim(kanal)) as kanal,
+                    upper(trim(jenis)) as jenis,
+                    -- plain digits with at most two decimals; a dot followed by three digits is a thousands separator
+                    case when strpos(nominal, '.') = 0 or length(nominal) - strpos(nominal, '.') <= 2 then try_cast(nominal as decimal(18, 2)) end
+                        as nominal,
+                    nullif(trim(transaksi_asal_id), '') as transaksi_asal_id,
+                    '{batch_id}' as batch_id,
+                    '{landed_at}' as landed_at
+                from {source_sql}
+            ) to {sql_literal(out)} (format parquet, compression snappy, row_group_size 500000)
             """
         )
         rejects = con.execute(
@@ -293,6 +298,12 @@ def stage_transactions(
         if attempt == "utf-8" and rejects and all(r[1].replace(" ", "_") in ("INVALID_UNICODE", "INVALID_ENCODING") for r in rejects):
             continue  # a Windows-1252 export: read it again as such
         break
+    # a view of the connection's database, not a temp one: the check may run on another
+    # connection to the same in-memory database (Great Expectations through SQLAlchemy)
+    con.execute(
+        "create view staged as select transaksi_id, umkm_id, waktu as waktu_ts, kanal, jenis, nominal as nominal_dec, transaksi_asal_id "
+        f"from read_parquet({sql_literal(out)})"
+    )
     problems = [
         RowProblem(int(line), "waktu", f"waktu is not a time written YYYY-MM-DD HH:MM:SS (WIB): {message.splitlines()[0][:200]}")
         if kind == "CAST" and column == "waktu"
@@ -301,10 +312,10 @@ def stage_transactions(
     ]
 
     bad_by_check = check("staged", now)
-    total, distinct_ids, low, high = con.execute(
-        "select count(*), count(distinct transaksi_id), min(waktu_ts), max(waktu_ts) from staged"
+    total, distinct_ids, nulls, low, high = con.execute(
+        "select count(*), count(distinct transaksi_id), count(*) filter (where transaksi_id is null), min(waktu_ts), max(waktu_ts) from staged"
     ).fetchone()
-    repeated = total - distinct_ids - con.execute("select count(*) from staged where transaksi_id is null").fetchone()[0]
+    repeated = total - distinct_ids - nulls
     if repeated:
         conflicts = con.execute(
             f"""
@@ -328,10 +339,6 @@ def stage_transactions(
         reject_if(path, problems, SOURCE)
     if total == 0:
         raise InputFileError(path, [RowProblem(None, None, "the file has a header but no data rows")], SOURCE)
-    columns = "transaksi_id, umkm_id, waktu_ts, kanal, jenis, nominal_dec, transaksi_asal_id"
-    # rows repeated exactly (overlapping daily exports, re-sent pages): keep one
-    con.execute(f"create or replace temp table unik as select distinct {columns} from staged" if repeated else "drop table if exists unik")
-    unik = "unik" if repeated else "staged"
     unique = total - repeated
     landed_before = 0
     if landed_files:
@@ -341,13 +348,13 @@ def stage_transactions(
             create or replace temp table sudah as
             select transaksi_id, umkm_id, waktu, kanal, jenis, nominal, transaksi_asal_id, batch_id
             from read_parquet([{files}])
-            where waktu between ? and ? and transaksi_id in (select transaksi_id from {unik})
+            where waktu between ? and ? and transaksi_id in (select transaksi_id from staged)
             """,
             [low, high],
         )
         changed = con.execute(
-            f"""
-            select u.transaksi_id, s.batch_id from {unik} as u inner join sudah as s using (transaksi_id)
+            """
+            select distinct u.transaksi_id, s.batch_id from staged as u inner join sudah as s using (transaksi_id)
             where (u.umkm_id, u.waktu_ts, u.kanal, u.jenis, u.nominal_dec, u.transaksi_asal_id)
                 is distinct from (s.umkm_id, s.waktu, s.kanal, s.jenis, s.nominal, s.transaksi_asal_id)
             limit ?
@@ -369,16 +376,20 @@ def stage_transactions(
                 SOURCE,
             )
         landed_before = con.execute("select count(*) from sudah").fetchone()[0]
-    con.execute(
-        f"""
-        copy (
-            select transaksi_id, umkm_id, waktu_ts as waktu, kanal, jenis, nominal_dec as nominal, transaksi_asal_id,
-                '{batch_id}' as batch_id, '{landed_at}' as landed_at
-            from {unik}
-            {"where transaksi_id not in (select transaksi_id from sudah)" if landed_before else ""}
-        ) to {sql_literal(out)} (format parquet, compression snappy, row_group_size 500000)
-        """
-    )
+    if repeated or landed_before:
+        # rows repeated exactly (overlapping daily exports, re-sent pages) land once, and rows landed
+        # by an earlier batch not again: the Parquet is written once more without them
+        kept = out.with_name(f"{out.stem}-unik{out.suffix}")
+        con.execute(
+            f"""
+            copy (
+                select distinct * from read_parquet({sql_literal(out)})
+                {"where transaksi_id not in (select transaksi_id from sudah)" if landed_before else ""}
+            ) to {sql_literal(kept)} (format parquet, compression snappy, row_group_size 500000)
+            """
+        )
+        con.execute("drop view staged")
+        os.replace(kept, out)
     return StagedTransactions(out, unique - landed_before, total - unique, landed_before)
 
 

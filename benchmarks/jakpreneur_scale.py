@@ -12,6 +12,8 @@ time and the peak resident memory of its whole process tree (sampled every 0.1 s
 - **floor**: one DuckDB query computing the same quarterly omzet of binaan and yearly naik kelas
   straight from the generated CSV files;
 - **pandas**: a straightforward pandas implementation of the same aggregates, file by file;
+- **dbt only**: the same models rebuilt from the landed data above with `--full-refresh` (no ingest):
+  what the +1 day line is compared with;
 - **+1 day**: one more day of transactions landed and built incrementally on the warehouse above.
 
 All three paths must give the same figures; the script stops if they do not.
@@ -126,6 +128,25 @@ def step_warehouse(home: Path, inbox: Path) -> list[list]:
     return _result_rows(rows)
 
 
+def step_rebuild(home: Path, inbox: Path) -> list[list]:
+    """The dbt models alone, rebuilt in full from what is landed (the serving file is left alone)."""
+    import duckdb
+
+    from kinerja import warehouse
+    from kinerja.config import Settings
+
+    settings = Settings.from_env(home=home, inbox=inbox)
+    path = warehouse.build(settings, warehouse.new_run_id(), full_refresh=True, select=SELECT)
+    con = duckdb.connect(str(path), read_only=True)
+    rows = con.execute(
+        "select o.tahun, o.periode, o.realisasi_omzet, n.jumlah_umkm_naik_kelas, n.jumlah_umkm_bertransaksi "
+        "from marts.omzet_umkm_triwulan as o join marts.umkm_naik_kelas as n using (tahun) where o.realisasi_omzet <> 0 order by all"
+    ).fetchall()
+    con.close()
+    path.unlink()
+    return _result_rows(rows)
+
+
 def measure(args: list[str]) -> tuple[float, float, list]:
     """Run one step in a child process: (seconds, peak MB of its process tree, its result)."""
     started = time.perf_counter()
@@ -198,13 +219,14 @@ def run_size(transactions: int, umkm: int, workdir: Path) -> list[tuple]:
         ("warehouse", ["--step", "warehouse", str(home), str(inbox)]),
         ("floor", ["--step", "floor", str(data)]),
         ("pandas", ["--step", "pandas", str(data)]),
+        ("dbt only", ["--step", "rebuild", str(home), str(inbox)]),
     ):
         print(f"  {name} ...", flush=True)
         seconds, peak, result = measure(args)
         results[name] = result
         rows.append((transactions, name, seconds, peak))
         print(f"    {seconds:.1f} s, peak {peak:.0f} MB", flush=True)
-    if not (results["warehouse"] == results["floor"] == results["pandas"]):
+    if not (results["warehouse"] == results["floor"] == results["pandas"] == results["dbt only"]):
         raise SystemExit(f"the three paths disagree:\n{json.dumps(results, indent=1)}")
     added = one_more_day(data, inbox, transactions, umkm)
     print("  +1 day ...", flush=True)
@@ -228,7 +250,9 @@ def main() -> None:
     if args.step:
         name, *paths = args.step
         result = (
-            {"floor": step_floor, "pandas": step_pandas}[name](Path(paths[0])) if name != "warehouse" else step_warehouse(*map(Path, paths))
+            {"floor": step_floor, "pandas": step_pandas}[name](Path(paths[0]))
+            if name in ("floor", "pandas")
+            else {"warehouse": step_warehouse, "rebuild": step_rebuild}[name](*map(Path, paths))
         )
         print(json.dumps(result))
         return
@@ -245,9 +269,12 @@ def main() -> None:
     )
     print(f"{'transactions':>13} {'path':<34} {'seconds':>8} {'peak MB':>8}  vs floor")
     print("-" * 80)
-    floors = {n: s for n, name, s, _ in rows if name == "floor"}
+    by = {(n, name.split(" (")[0]): s for n, name, s, _ in rows}
     for n, name, seconds, peak in rows:
-        print(f"{n:>13,} {name:<34} {seconds:>8.1f} {peak:>8.0f}  {seconds / floors[n]:.2f}x")
+        line = f"{n:>13,} {name:<34} {seconds:>8.1f} {peak:>8.0f}  {seconds / by[n, 'floor']:.2f}x"
+        if name.startswith("+1 day"):
+            line += f"  ({seconds / by[n, 'warehouse']:.0%} of warehouse, {seconds / by[n, 'dbt only']:.0%} of dbt only)"
+        print(line)
 
 
 if __name__ == "__main__":

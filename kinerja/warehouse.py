@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -275,25 +276,34 @@ def docs_page(build_file: Path) -> Path:
 
 
 def carry_incremental_state(build_file: Path, settings: Settings) -> list[str]:
-    """Copy the tables of the incremental models (from dbt's manifest) from the serving warehouse
-    into a new build file; returns the models carried (none for a first build)."""
+    """Start a new build file from the serving warehouse with only the tables of the incremental
+    models (from dbt's manifest) left in it; returns the models carried (none for a first build,
+    and then no file is made). The file is copied and the rest dropped rather than the tables
+    copied row by row: at 500,000 UMKM the omzet state is 4.7 M rows, 1.9 s to copy through SQL
+    and 0.1 s as a file. What is dropped leaves free blocks that the build's new tables reuse."""
     serving = settings.serving_db
     if not serving.exists():
         return []
-    carried = []
+    keep = set(dbt.incremental_models(settings.state_dir / "dbt" / "target"))
+    shutil.copyfile(serving, build_file)
     con = duckdb.connect(str(build_file))
     try:
-        con.execute(f"attach {sql_literal(serving)} as lama (read_only)")
-        for model in dbt.incremental_models(settings.state_dir / "dbt" / "target"):
-            schema, table = model.split(".")
-            found = con.execute(
-                "select count(*) from duckdb_tables() where database_name = 'lama' and schema_name = ? and table_name = ?", [schema, table]
-            ).fetchone()[0]
-            if found:
-                con.execute(f"create schema if not exists {schema}")
-                con.execute(f"create table {model} as select * from lama.{model}")
-                carried.append(model)
-        con.execute("detach lama")
+        objects = con.execute(
+            "select schema_name, view_name, 'view' from duckdb_views() where database_name = current_database() and not internal "
+            "union all select schema_name, table_name, 'table' from duckdb_tables() where database_name = current_database() "
+            "order by 3 desc"  # views first: they may read the tables
+        ).fetchall()
+        carried = sorted(f"{schema}.{name}" for schema, name, kind in objects if kind == "table" and f"{schema}.{name}" in keep)
+        for schema, name, kind in objects:
+            if not (kind == "table" and f"{schema}.{name}" in keep):
+                con.execute(f'drop {kind} "{schema}"."{name}"')
+        held = {model.split(".")[0] for model in carried}
+        for (schema,) in con.execute(
+            "select schema_name from duckdb_schemas() where database_name = current_database() and not internal"
+        ).fetchall():
+            if schema not in held and schema != "main":
+                con.execute(f'drop schema "{schema}"')
+        con.execute("checkpoint")
     finally:
         con.close()
     return carried
@@ -325,8 +335,6 @@ def build(
     for leftover in (path, path.with_name(path.name + ".wal")):
         leftover.unlink(missing_ok=True)
     made_of = fingerprint(settings) if as_of is None and only is None and select is None else None
-    counts = load_raw(path, settings, as_of, only)
-    progress("build: raw loaded from the landing zone (" + ", ".join(f"{k} {v} rows" for k, v in counts.items()) + ")")
     incremental = as_of is None and only is None and not full_refresh
     if incremental and retractions_changed(settings):
         incremental = False
@@ -336,6 +344,8 @@ def build(
     carried = carry_incremental_state(path, settings) if incremental else []
     if carried:
         progress(f"build: incremental state of {', '.join(carried)} carried from {settings.serving_db}")
+    counts = load_raw(path, settings, as_of, only)
+    progress("build: raw loaded from the landing zone (" + ", ".join(f"{k} {v} rows" for k, v in counts.items()) + ")")
     command = ("build",) if incremental else ("build", "--full-refresh")
     if select:  # part of the project only (benchmarks): these models, their upstream and their own tests
         command += ("--select", select, "--indirect-selection", "cautious")

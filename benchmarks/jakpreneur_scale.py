@@ -117,16 +117,17 @@ def _mart_figures(path: Path) -> list[list]:
 
 def step_warehouse(home: Path, inbox: Path) -> list[list]:
 
-    from kinerja import warehouse
+    from kinerja import dbt, warehouse
     from kinerja.config import Settings
     from kinerja.ingest import ingest
 
     settings = Settings.from_env(home=home, inbox=inbox)
-    report = ingest(settings, progress=lambda m: None, sources=["jakpreneur"])
-    if report.rejected:
-        raise SystemExit("\n".join(str(e) for e in report.rejected))
     messages: list[str] = []
-    path = warehouse.build(settings, warehouse.new_run_id(), messages.append, select=SELECT)
+    with dbt.warmed():  # as `kinerja run` does: dbt imports itself during the ingest
+        report = ingest(settings, progress=lambda m: None, sources=["jakpreneur"])
+        if report.rejected:
+            raise SystemExit("\n".join(str(e) for e in report.rejected))
+        path = warehouse.build(settings, warehouse.new_run_id(), messages.append, select=SELECT)
     carried = [m for m in messages if "carried" in m]
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     os.replace(path, settings.serving_db)

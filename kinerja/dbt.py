@@ -13,6 +13,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,26 +60,87 @@ def command(args: tuple[str, ...], target_dir: Path, log_dir: Path, dbt_vars: di
     return cmd
 
 
-def _chained(first: list[str], then: list[str]) -> list[str]:
-    """One process for two dbt commands (``python -m kinerja.dbt``, :func:`_main`): dbt's start-up,
-    about 4 s of imports, is paid once."""
-    return [sys.executable, "-m", "kinerja.dbt", json.dumps([first[1:], then[1:]])]
-
-
 def _main(argv: list[str]) -> int:
-    """Run dbt commands in this process, in order, like the ``dbt`` executable would one by one.
-    The first decides the exit status (dbt's: 0 ok, 1 failed, 2 crashed) and, failing, stops the
-    rest; a later one failing is left to the caller, who sees what it did not write."""
+    """Run dbt commands in this process, in order, like the ``dbt`` executable would one by one:
+    dbt's start-up (Python and dbt's imports, about 3 s on the 2-core machine) is paid once.
+    The commands come as JSON, as an argument or (a process started ahead, :func:`warmed`) as one
+    line on stdin with the environment to run them in, sent once the caller needs dbt. The first
+    decides the exit status (dbt's: 0 ok, 1 failed, 2 crashed) and, failing, stops the rest; a
+    later one failing is left to the caller, who sees what it did not write."""
     from dbt.cli.main import dbtRunner
 
+    if argv:
+        commands = json.loads(argv[0])
+    else:
+        line = sys.stdin.readline()
+        if not line:  # the caller needed no dbt after all
+            return 0
+        request = json.loads(line)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        commands = request["commands"]
     runner = dbtRunner()
-    first, *rest = json.loads(argv[0])
+    first, *rest = commands
     result = runner.invoke(first)
     if not result.success:
         return 2 if result.exception is not None else 1
     for args in rest:
         runner.invoke(args)
     return 0
+
+
+_WARM: list[subprocess.Popen] = []
+
+
+def _start() -> subprocess.Popen:
+    """A dbt process that imports dbt, then waits for its commands on stdin (:func:`_main`)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "kinerja.dbt"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=_env(None),
+        cwd=DBT_PROJECT_DIR,
+        preexec_fn=die_with_parent,
+    )
+
+
+def _stop_warm() -> None:
+    while _WARM:
+        proc = _WARM.pop()
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        for pipe in (proc.stdin, proc.stdout):
+            if pipe is not None:
+                pipe.close()
+
+
+@contextmanager
+def warmed() -> Iterator[None]:
+    """Within this block the next dbt command (:func:`run`) goes to a process started now, which
+    imports dbt while the caller does other work (ingest, raw loading) on the other core; one
+    left unused is stopped when the block ends. Without it :func:`run` starts its process when
+    called. Blocks nest: the outermost one starts the process."""
+    outermost = not _WARM
+    if outermost:
+        _WARM.append(_start())
+    try:
+        yield
+    finally:
+        if outermost:
+            _stop_warm()
+
+
+def _process() -> subprocess.Popen:
+    """The process for the next dbt command: the one started ahead if it is alive, else a new one."""
+    while _WARM:
+        proc = _WARM.pop()
+        if proc.poll() is None:
+            return proc
+        proc.wait()
+    return _start()
 
 
 @dataclass(frozen=True)
@@ -121,22 +184,18 @@ def run(
     target_dir, log_dir = state_dir / subdir / "target", state_dir / subdir / "logs"
     (target_dir / "run_results.json").unlink(missing_ok=True)  # a stale file must not speak for this run
     (target_dir / DOCS_PAGE).unlink(missing_ok=True)
-    cmd = command(args, target_dir, log_dir, dbt_vars) + ["--log-format", "json"]
+    commands = [command(args, target_dir, log_dir, dbt_vars)[1:] + ["--log-format", "json"]]
     if docs:  # --no-compile: the build just compiled every node into this target
-        cmd = _chained(
-            cmd, command(("docs", "generate", "--static", "--no-compile"), target_dir, log_dir, dbt_vars) + ["--log-format", "json"]
-        )
+        commands.append(command(("docs", "generate", "--static", "--no-compile"), target_dir, log_dir, dbt_vars)[1:] + ["--log-format", "json"])
     started = time.monotonic()
     shown, messages = -1, []
-    with subprocess.Popen(
-        cmd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**_env(db_path), **(env or {})},
-        cwd=DBT_PROJECT_DIR,
-        preexec_fn=die_with_parent,
-    ) as proc:
+    with _process() as proc:
+        assert proc.stdin is not None
+        try:
+            proc.stdin.write(json.dumps({"commands": commands, "env": {**_env(db_path), **(env or {})}}) + "\n")
+            proc.stdin.close()
+        except BrokenPipeError:  # it died; what it said is read below and the exit status tells
+            pass
         assert proc.stdout is not None
         for line in proc.stdout:
             try:

@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kinerja import dbt, postgres, quality, retention, retractions, status, summary, warehouse
 from kinerja import ingest as ingest_step
-from kinerja import postgres, quality, retention, retractions, status, summary, warehouse
 from kinerja import publish as publish_step
 from kinerja.config import Settings, serve_postgres_only
 from kinerja.errors import PipelineError
@@ -88,7 +88,7 @@ def run(settings: Settings, progress: Reporter = silent, full_refresh: bool = Fa
     """Ingest the inbox, build, audit, publish and summarise. Raises PipelineError on any failure;
     when files were rejected, after publishing what else landed (see :func:`build_and_publish`)."""
     started = time.monotonic()
-    with run_lock(settings), io_errors_named(settings):
+    with run_lock(settings), io_errors_named(settings), dbt.warmed():  # dbt imports itself during the ingest
         check_serving()
         progress(f"run: inbox {settings.inbox}, home {settings.home}")
         report = ingest_step.ingest(settings, progress)

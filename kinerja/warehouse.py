@@ -324,41 +324,42 @@ def build(
     from their state in the serving warehouse and add only batches landed since. The caller holds
     the run lock (:func:`kinerja.pipeline.run_lock`): the build works in a file of a fixed name. ``select`` (dbt
     node selection) builds part of the project, as the scale benchmark does."""
-    final = build_path(settings, run_id)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_builds(settings)
-    # dbt builds into a file of a fixed name (renamed to the run's name when done): dbt re-parses the
-    # whole project (~7 s) whenever its profile changes, and the profile holds this path. Builds run
-    # under the run lock, so a file left at this name is from a killed run.
-    path = final.with_name("kinerja-build.duckdb")
-    stop_stale_builders(path, progress)
-    for leftover in (path, path.with_name(path.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    made_of = fingerprint(settings) if as_of is None and only is None and select is None else None
-    incremental = as_of is None and only is None and not full_refresh
-    if incremental and retractions_changed(settings):
-        incremental = False
-        progress(
-            "build: a batch was retracted or restored since the serving warehouse was built; incremental models recomputed from every batch"
-        )
-    carried = carry_incremental_state(path, settings) if incremental else []
-    if carried:
-        progress(f"build: incremental state of {', '.join(carried)} carried from {settings.serving_db}")
-    counts = load_raw(path, settings, as_of, only)
-    progress("build: raw loaded from the landing zone (" + ", ".join(f"{k} {v} rows" for k, v in counts.items()) + ")")
-    command = ("build",) if incremental else ("build", "--full-refresh")
-    if select:  # part of the project only (benchmarks): these models, their upstream and their own tests
-        command += ("--select", select, "--indirect-selection", "cautious")
-    run_dbt(path, settings, progress, command=command, docs=made_of is not None)  # a build that may be published
-    page = settings.state_dir / "dbt" / "target" / dbt.DOCS_PAGE
-    if made_of is not None and page.exists():
-        os.replace(page, docs_page(final))
-    con = duckdb.connect(str(path))
-    try:
-        con.execute("create or replace table raw.pipeline__build (fingerprint varchar, run_id varchar)")
-        con.execute("insert into raw.pipeline__build values (?, ?)", [made_of, run_id])
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    os.replace(path, final)
-    return final
+    with dbt.warmed():  # dbt imports itself while raw is loaded (the outer block of a run started it earlier)
+        final = build_path(settings, run_id)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_builds(settings)
+        # dbt builds into a file of a fixed name (renamed to the run's name when done): dbt re-parses the
+        # whole project (~7 s) whenever its profile changes, and the profile holds this path. Builds run
+        # under the run lock, so a file left at this name is from a killed run.
+        path = final.with_name("kinerja-build.duckdb")
+        stop_stale_builders(path, progress)
+        for leftover in (path, path.with_name(path.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        made_of = fingerprint(settings) if as_of is None and only is None and select is None else None
+        incremental = as_of is None and only is None and not full_refresh
+        if incremental and retractions_changed(settings):
+            incremental = False
+            progress(
+                "build: a batch was retracted or restored since the serving warehouse was built; incremental models recomputed from every batch"
+            )
+        carried = carry_incremental_state(path, settings) if incremental else []
+        if carried:
+            progress(f"build: incremental state of {', '.join(carried)} carried from {settings.serving_db}")
+        counts = load_raw(path, settings, as_of, only)
+        progress("build: raw loaded from the landing zone (" + ", ".join(f"{k} {v} rows" for k, v in counts.items()) + ")")
+        command = ("build",) if incremental else ("build", "--full-refresh")
+        if select:  # part of the project only (benchmarks): these models, their upstream and their own tests
+            command += ("--select", select, "--indirect-selection", "cautious")
+        run_dbt(path, settings, progress, command=command, docs=made_of is not None)  # a build that may be published
+        page = settings.state_dir / "dbt" / "target" / dbt.DOCS_PAGE
+        if made_of is not None and page.exists():
+            os.replace(page, docs_page(final))
+        con = duckdb.connect(str(path))
+        try:
+            con.execute("create or replace table raw.pipeline__build (fingerprint varchar, run_id varchar)")
+            con.execute("insert into raw.pipeline__build values (?, ?)", [made_of, run_id])
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        os.replace(path, final)
+        return final

@@ -60,6 +60,7 @@ class Context:
         self._seeds: dict[tuple[str, str], set[str]] = {}
         self._values: dict[tuple[str, str, str], set[str]] = {}
         self._databases: dict[str, object] = {}
+        self._released = False  # GX datasources released without a collection (validate_sql)
         for leftover in self.scratch.glob("stage-*"):  # from a killed run (ingest runs under the run lock)
             leftover.unlink(missing_ok=True)
 
@@ -125,7 +126,8 @@ class Context:
             label = f"ingest {info.path.name}" if info else f"ingest {table}"
             outcome = quality.validate_sql(datasource, suite, f"select * from {table}", parameters, key_column=key, label=label)
         finally:
-            gx_duckdb.release(datasource)
+            gx_duckdb.release(datasource, collect=False)  # one database, one configuration: collected once, in close()
+            self._released = True
             ctx.data_sources.delete(datasource.name)
         grouped: dict[tuple[str, str], list[str]] = {}
         for column, message, bad in outcome.bad_keys:
@@ -140,6 +142,11 @@ class Context:
         for con in self._databases.values():
             con.close()
         self._databases.clear()
+        if self._released:  # the in-memory databases GX used are let go only now (gx_duckdb.release)
+            import gc
+
+            gc.collect()
+            self._released = False
         for leftover in self.scratch.glob("stage-*"):
             leftover.unlink(missing_ok=True)
 

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -90,6 +91,7 @@ def _main(argv: list[str]) -> int:
 
 
 _WARM: list[subprocess.Popen] = []
+_OWNER: list[int] = []  # the thread that started it
 
 
 def _start() -> subprocess.Popen:
@@ -126,6 +128,7 @@ def warmed() -> Iterator[None]:
     outermost = not _WARM
     if outermost:
         _WARM.append(_start())
+        _OWNER[:] = [threading.get_ident()]
     try:
         yield
     finally:
@@ -133,8 +136,18 @@ def warmed() -> Iterator[None]:
             _stop_warm()
 
 
+def _send(proc: subprocess.Popen, request: str) -> None:
+    assert proc.stdin is not None
+    proc.stdin.write(request)
+    proc.stdin.close()
+
+
 def _process() -> subprocess.Popen:
-    """The process for the next dbt command: the one started ahead if it is alive, else a new one."""
+    """The process for the next dbt command: the one started ahead if it is alive, else a new one.
+    Only its own thread takes it: the kernel kills it when the thread that started it ends
+    (:func:`die_with_parent`)."""
+    if _OWNER != [threading.get_ident()]:
+        return _start()
     while _WARM:
         proc = _WARM.pop()
         if proc.poll() is None:
@@ -189,13 +202,19 @@ def run(
         commands.append(command(("docs", "generate", "--static", "--no-compile"), target_dir, log_dir, dbt_vars)[1:] + ["--log-format", "json"])
     started = time.monotonic()
     shown, messages = -1, []
-    with _process() as proc:
-        assert proc.stdin is not None
+    request = json.dumps({"commands": commands, "env": {**_env(db_path), **(env or {})}}) + "\n"
+    proc = _process()
+    try:
+        _send(proc, request)
+    except BrokenPipeError:  # the process started ahead died before it was needed: a new one
+        proc.wait()
+        proc.stdout.close()
+        proc = _start()
         try:
-            proc.stdin.write(json.dumps({"commands": commands, "env": {**_env(db_path), **(env or {})}}) + "\n")
-            proc.stdin.close()
-        except BrokenPipeError:  # it died; what it said is read below and the exit status tells
+            _send(proc, request)
+        except BrokenPipeError:  # it died at once; what it said is read below and its exit status tells
             pass
+    with proc:
         assert proc.stdout is not None
         for line in proc.stdout:
             try:

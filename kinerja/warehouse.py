@@ -275,17 +275,50 @@ def docs_page(build_file: Path) -> Path:
     return build_file.with_suffix(".docs.html")
 
 
-def carry_incremental_state(build_file: Path, settings: Settings) -> list[str]:
+STORAGE_NUMBER = 64  # the storage number in the header of a file made with STORAGE_VERSION
+
+
+def storage_number(path: Path) -> int:
+    """The storage number of a DuckDB file: the uint64 at byte offset 12 of its header."""
+    import struct
+
+    with path.open("rb") as fh:
+        fh.seek(12)
+        return struct.unpack("<Q", fh.read(8))[0]
+
+
+def carry_incremental_state(build_file: Path, settings: Settings, progress: Reporter = silent) -> list[str]:
     """Start a new build file from the serving warehouse with only the tables of the incremental
-    models (from dbt's manifest) left in it; returns the models carried (none for a first build,
-    and then no file is made). The file is copied and the rest dropped rather than the tables
-    copied row by row: at 500,000 UMKM the omzet state is 4.7 M rows, 1.9 s to copy through SQL
-    and 0.1 s as a file. What is dropped leaves free blocks that the build's new tables reuse."""
+    models (from dbt's manifest) left in it; returns the models carried. The file is copied and the
+    rest dropped rather than the tables copied row by row: at 500,000 UMKM the omzet state is 4.7 M
+    rows, 1.9 s to copy through SQL and 0.1 s as a file; what is dropped leaves free blocks that
+    the build's new tables reuse. Nothing is carried (the incremental models then read every
+    batch) for a first build, a serving file with nothing to carry, one with a ``.wal`` beside it
+    or held by a writer, and one not in the storage format 1.x readers open (a copy would keep
+    that format)."""
     serving = settings.serving_db
     if not serving.exists():
         return []
     keep = set(dbt.incremental_models(settings.state_dir / "dbt" / "target"))
-    shutil.copyfile(serving, build_file)
+    why = None
+    if serving.with_name(serving.name + ".wal").exists():
+        why = "it has a .wal file beside it"
+    elif storage_number(serving) != STORAGE_NUMBER:
+        why = f"its storage format ({storage_number(serving)}) is not the one DuckDB 1.x readers open ({STORAGE_NUMBER})"
+    if why is None and keep:
+        try:
+            guard = duckdb.connect(str(serving), read_only=True)  # no writer may change it while it is copied
+        except duckdb.Error as exc:
+            why = f"it could not be opened read-only ({exc})"
+        else:
+            try:
+                shutil.copyfile(serving, build_file)
+            finally:
+                guard.close()
+    if why is not None:
+        progress(f"build: incremental state not carried from {serving}: {why}; the incremental models read every batch")
+    if why is not None or not keep:
+        return []
     con = duckdb.connect(str(build_file))
     try:
         objects = con.execute(
@@ -306,6 +339,8 @@ def carry_incremental_state(build_file: Path, settings: Settings) -> list[str]:
         con.execute("checkpoint")
     finally:
         con.close()
+    if not carried:  # nothing of it is kept: a new file, not an emptied copy of the old one's size
+        build_file.unlink()
     return carried
 
 
@@ -342,7 +377,7 @@ def build(
             progress(
                 "build: a batch was retracted or restored since the serving warehouse was built; incremental models recomputed from every batch"
             )
-        carried = carry_incremental_state(path, settings) if incremental else []
+        carried = carry_incremental_state(path, settings, progress) if incremental else []
         if carried:
             progress(f"build: incremental state of {', '.join(carried)} carried from {settings.serving_db}")
         counts = load_raw(path, settings, as_of, only)

@@ -42,3 +42,14 @@ def test_without_a_process_started_ahead_run_starts_one(tmp_path):
     dbt.run(("parse",), tmp_path / "build.duckdb", tmp_path)
     pids = {json.loads(line)["info"]["pid"] for line in (tmp_path / "dbt" / "logs" / "dbt.log").read_text().splitlines()}
     assert len(pids) == 1 and not dbt._WARM
+
+
+def test_a_process_started_ahead_that_died_is_replaced(tmp_path):
+    with dbt.warmed():
+        warm = dbt._WARM[0]
+        warm.kill()
+        warm.wait()
+        dbt.run(("parse",), tmp_path / "build.duckdb", tmp_path)
+    pids = {json.loads(line)["info"]["pid"] for line in (tmp_path / "dbt" / "logs" / "dbt.log").read_text().splitlines()}
+    assert len(pids) == 1 and warm.pid not in pids
+    assert (tmp_path / "dbt" / "target" / "manifest.json").is_file()

@@ -61,25 +61,22 @@ def command(args: tuple[str, ...], target_dir: Path, log_dir: Path, dbt_vars: di
     return cmd
 
 
-def _main(argv: list[str]) -> int:
+def _main() -> int:
     """Run dbt commands in this process, in order, like the ``dbt`` executable would one by one:
     dbt's start-up (Python and dbt's imports, about 3 s on the 2-core machine) is paid once.
-    The commands come as JSON, as an argument or (a process started ahead, :func:`warmed`) as one
-    line on stdin with the environment to run them in, sent once the caller needs dbt. The first
+    The commands come as one JSON line on stdin with the environment to run them in, sent when
+    the caller needs dbt (the process may have been started ahead, :func:`warmed`). The first
     decides the exit status (dbt's: 0 ok, 1 failed, 2 crashed) and, failing, stops the rest; a
     later one failing is left to the caller, who sees what it did not write."""
     from dbt.cli.main import dbtRunner
 
-    if argv:
-        commands = json.loads(argv[0])
-    else:
-        line = sys.stdin.readline()
-        if not line:  # the caller needed no dbt after all
-            return 0
-        request = json.loads(line)
-        os.environ.clear()
-        os.environ.update(request["env"])
-        commands = request["commands"]
+    line = sys.stdin.readline()
+    if not line:  # the caller needed no dbt after all
+        return 0
+    request = json.loads(line)
+    os.environ.clear()
+    os.environ.update(request["env"])
+    commands = request["commands"]
     runner = dbtRunner()
     first, *rest = commands
     result = runner.invoke(first)
@@ -108,15 +105,19 @@ def _start() -> subprocess.Popen:
     )
 
 
+def _reap(proc: subprocess.Popen) -> None:
+    """Stop a dbt process not (or no longer) needed and close its pipes."""
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    for pipe in (proc.stdin, proc.stdout):
+        if pipe is not None:
+            pipe.close()
+
+
 def _stop_warm() -> None:
     while _WARM:
-        proc = _WARM.pop()
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        for pipe in (proc.stdin, proc.stdout):
-            if pipe is not None:
-                pipe.close()
+        _reap(_WARM.pop())
 
 
 @contextmanager
@@ -152,7 +153,7 @@ def _process() -> subprocess.Popen:
         proc = _WARM.pop()
         if proc.poll() is None:
             return proc
-        proc.wait()
+        _reap(proc)
     return _start()
 
 
@@ -207,8 +208,7 @@ def run(
     try:
         _send(proc, request)
     except BrokenPipeError:  # the process started ahead died before it was needed: a new one
-        proc.wait()
-        proc.stdout.close()
+        _reap(proc)
         proc = _start()
         try:
             _send(proc, request)
@@ -307,4 +307,4 @@ def model_columns(target_dir: Path | None = None) -> dict[str, dict]:
 
 
 if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1:]))
+    sys.exit(_main())

@@ -123,7 +123,8 @@ def step_warehouse(home: Path, inbox: Path) -> list[list]:
 
     settings = Settings.from_env(home=home, inbox=inbox)
     messages: list[str] = []
-    with dbt.warmed():  # as `kinerja run` does: dbt imports itself during the ingest
+    with dbt.warmed():  # as `kinerja run` does: dbt imports itself and parses the project during the ingest
+        warehouse.prepare_dbt(settings)
         report = ingest(settings, progress=lambda m: None, sources=["jakpreneur"])
         if report.rejected:
             raise SystemExit("\n".join(str(e) for e in report.rejected))

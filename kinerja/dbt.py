@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -61,29 +62,89 @@ def command(args: tuple[str, ...], target_dir: Path, log_dir: Path, dbt_vars: di
     return cmd
 
 
+_QUIET = ("--log-level", "none", "--log-level-file", "debug")  # the parse ahead writes to dbt.log only
+_PARSE_FLAGS = ("--project-dir", "--profiles-dir", "--target-path", "--log-path", "--vars")
+_SKIPPED = ("target", "logs", "dbt_packages")  # what dbt writes into the project, not what it parses
+
+
+_ENV_VAR = re.compile(r"""env_var\(\s*['"]([A-Za-z0-9_]+)['"]""")
+
+
+def _parse_key(args: list[str], env: dict[str, str]) -> str:
+    """What parsing the project depends on in a dbt command: its project, profile, target and log
+    folders, its vars and the environment variables it can read: dbt's own (``DBT_*``) and those
+    the project's files name in ``env_var()`` (the profile reads the build file's path so). Others
+    (Great Expectations sets some when imported) change nothing dbt parses."""
+    flags = {arg: args[i + 1] for i, arg in enumerate(args[:-1]) if arg in _PARSE_FLAGS}
+    named = set()
+    for path in _project_paths():
+        if path.suffix in (".sql", ".yml", ".yaml", ".md"):
+            named.update(_ENV_VAR.findall(path.read_text(encoding="utf-8", errors="replace")))
+    read = {k: v for k, v in env.items() if k.startswith("DBT_") or k in named}
+    return json.dumps([sorted(flags.items()), sorted(read.items())])
+
+
+def _project_files() -> list[tuple[str, int, int]]:
+    """Every file of the dbt project with its modification time and size: a parse made before
+    any of them changed is the parse dbt would make now."""
+    found = []
+    for path in _project_paths():
+        stat = path.stat()
+        found.append((str(path.relative_to(DBT_PROJECT_DIR)), stat.st_mtime_ns, stat.st_size))
+    return sorted(found)
+
+
+def _project_paths() -> Iterator[Path]:
+    for folder, subfolders, names in os.walk(DBT_PROJECT_DIR):
+        if Path(folder) == DBT_PROJECT_DIR:
+            subfolders[:] = [d for d in subfolders if d not in _SKIPPED]
+        yield from (Path(folder, name) for name in names)
+
+
+def _parse_ahead(request: dict, runner_class):
+    """Parse the project as the next command will (:func:`prepare`): (key, project files, manifest),
+    or None when the parse failed (the command then parses, and reports, itself)."""
+    os.environ.clear()
+    os.environ.update(request["env"])
+    files = _project_files()
+    result = runner_class().invoke(request["args"])
+    if not result.success or result.result is None:
+        return None
+    return _parse_key(request["args"], request["env"]), files, result.result
+
+
 def _main() -> int:
     """Run dbt commands in this process, in order, like the ``dbt`` executable would one by one:
     dbt's start-up (Python and dbt's imports, about 3 s on the 2-core machine) is paid once.
     The commands come as one JSON line on stdin with the environment to run them in, sent when
-    the caller needs dbt (the process may have been started ahead, :func:`warmed`). The first
-    decides the exit status (dbt's: 0 ok, 1 failed, 2 crashed) and, failing, stops the rest; a
-    later one failing is left to the caller, who sees what it did not write."""
+    the caller needs dbt (the process may have been started ahead, :func:`warmed`). A line before
+    it may ask for the project to be parsed ahead (:func:`prepare`); the first command then uses
+    that parse if its folders, vars and environment are those of the parse and no project file
+    changed since, and parses itself otherwise. The first command decides the exit status (dbt's:
+    0 ok, 1 failed, 2 crashed) and, failing, stops the rest; a later one failing is left to the
+    caller, who sees what it did not write."""
     from dbt.cli.main import dbtRunner
 
     line = sys.stdin.readline()
-    if not line:  # the caller needed no dbt after all
+    request = json.loads(line) if line else None
+    parsed = None
+    if request is not None and "prepare" in request:
+        parsed = _parse_ahead(request["prepare"], dbtRunner)
+        line = sys.stdin.readline()
+        request = json.loads(line) if line else None
+    if request is None:  # the caller needed no dbt after all
         return 0
-    request = json.loads(line)
     os.environ.clear()
     os.environ.update(request["env"])
-    commands = request["commands"]
-    runner = dbtRunner()
-    first, *rest = commands
-    result = runner.invoke(first)
+    first, *rest = request["commands"]
+    manifest = None
+    if parsed is not None and parsed[0] == _parse_key(first, request["env"]) and parsed[1] == _project_files():
+        manifest = parsed[2]
+    result = dbtRunner(manifest=manifest).invoke(first)
     if not result.success:
         return 2 if result.exception is not None else 1
-    for args in rest:
-        runner.invoke(args)
+    for args in rest:  # each parses again (partial parse): the first may have changed what dbt knows
+        dbtRunner().invoke(args)
     return 0
 
 
@@ -155,6 +216,30 @@ def _process() -> subprocess.Popen:
             return proc
         _reap(proc)
     return _start()
+
+
+def prepare(
+    db_path: Path | None, state_dir: Path, dbt_vars: dict | None = None, subdir: str = "dbt", env: dict[str, str] | None = None
+) -> None:
+    """Have the process started ahead (:func:`warmed`) parse the project now, on the other core,
+    as the next :func:`run` with these arguments would (a first build's full parse is about 5 s,
+    a partial one about 1.5 s). That run then skips its parse if nothing it depends on changed
+    meanwhile (:func:`_main` checks); otherwise it parses as always. Without a process started
+    ahead, or called again, this does nothing."""
+    if _OWNER != [threading.get_ident()] or not _WARM or getattr(_WARM[-1], "kinerja_prepared", False):
+        return
+    proc = _WARM[-1]
+    target_dir, log_dir = state_dir / subdir / "target", state_dir / subdir / "logs"
+    # only the log file hears the parse: run() reads what the process prints as its command's output
+    args = command(("parse",), target_dir, log_dir, dbt_vars)[1:] + ["--log-format", "json", *_QUIET]
+    request = json.dumps({"prepare": {"args": args, "env": {**_env(db_path), **(env or {})}}}) + "\n"
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(request)
+        proc.stdin.flush()
+    except BrokenPipeError:  # it died: run() starts another
+        return
+    proc.kinerja_prepared = True  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

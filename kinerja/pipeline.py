@@ -90,6 +90,7 @@ def run(settings: Settings, progress: Reporter = silent, full_refresh: bool = Fa
     started = time.monotonic()
     with run_lock(settings), io_errors_named(settings), dbt.warmed():  # dbt imports itself during the ingest
         check_serving()
+        warehouse.prepare_dbt(settings)  # dbt parses the project during the ingest too
         progress(f"run: inbox {settings.inbox}, home {settings.home}")
         report = ingest_step.ingest(settings, progress)
         ingested = report.as_dict()

@@ -4,6 +4,7 @@ environment of the moment they are sent, and one left unused does not outlive th
 from __future__ import annotations
 
 import json
+import os
 
 import psutil
 
@@ -53,3 +54,50 @@ def test_a_process_started_ahead_that_died_is_replaced(tmp_path):
     pids = {json.loads(line)["info"]["pid"] for line in (tmp_path / "dbt" / "logs" / "dbt.log").read_text().splitlines()}
     assert len(pids) == 1 and warm.pid not in pids
     assert (tmp_path / "dbt" / "target" / "manifest.json").is_file()
+
+
+def _invocations(log_dir) -> list[tuple[int, set[str]]]:
+    """(pid, names of its events) of each dbt invocation in a dbt.log, in order."""
+    found: dict[str, tuple[int, set[str]]] = {}
+    for line in (log_dir / "dbt.log").read_text().splitlines():
+        info = json.loads(line)["info"]
+        found.setdefault(info["invocation_id"], (info["pid"], set()))[1].add(info["name"])
+    return list(found.values())
+
+
+PARSING = "StateCheckVarsHash"  # dbt checks whether it can parse partially: it is parsing the project
+
+
+def test_a_prepared_process_runs_the_next_command_on_its_parse(tmp_path, monkeypatch):
+    with dbt.warmed():
+        warm = dbt._WARM[0].pid
+        dbt.prepare(tmp_path / "build.duckdb", tmp_path)
+        dbt.prepare(tmp_path / "build.duckdb", tmp_path)  # once is enough: a second call does nothing
+        monkeypatch.setenv("GX_ANALYTICS_ENABLED", "False")  # set by importing GX during the ingest: not read by dbt
+        dbt.run(("ls",), tmp_path / "build.duckdb", tmp_path)
+    (parse_pid, parse), (ls_pid, ls) = _invocations(tmp_path / "dbt" / "logs")
+    assert parse_pid == ls_pid == warm
+    assert PARSING in parse and "ParsePerfInfoPath" in parse
+    assert PARSING not in ls and "FoundStats" in ls  # it listed the project without parsing it again
+
+
+def test_a_parse_made_for_another_build_file_is_not_used(tmp_path):
+    with dbt.warmed():
+        dbt.prepare(tmp_path / "other.duckdb", tmp_path)  # the profile reads the path: another parse
+        dbt.run(("ls",), tmp_path / "build.duckdb", tmp_path)
+    (_, parse), (_, ls) = _invocations(tmp_path / "dbt" / "logs")
+    assert PARSING in parse and PARSING in ls
+
+
+def test_a_changed_project_file_is_seen(tmp_path):
+    page = dbt.DBT_PROJECT_DIR / "models" / "docs.md"
+    before = dbt._project_files()
+    stat = page.stat()
+    try:
+        os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+        after = dbt._project_files()
+    finally:
+        os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert ("models/docs.md", stat.st_mtime_ns, stat.st_size) in before
+    assert [f for f in after if f not in before] == [("models/docs.md", stat.st_mtime_ns + 1_000_000, stat.st_size)]
+    assert not any(f[0].startswith(("target/", "logs/")) for f in before)

@@ -62,8 +62,14 @@ def command(args: tuple[str, ...], target_dir: Path, log_dir: Path, dbt_vars: di
     return cmd
 
 
-_QUIET = ("--log-level", "none", "--log-level-file", "debug")  # the parse ahead writes to dbt.log only
-_PARSE_FLAGS = ("--project-dir", "--profiles-dir", "--target-path", "--log-path", "--vars")
+# The parse ahead logs to dbt.log only (run() reads what the process prints as its command's output),
+# and writes no manifest.json: the build writes it when done, and a run that builds nothing may kill
+# the process mid-parse (a half-written partial-parse file only makes dbt parse in full).
+_PARSE_AHEAD = ("--no-write-json", "--log-level", "none", "--log-level-file", "debug")
+# flags of a command that change what dbt parses (with a value, and without)
+_PARSE_FLAGS = ("--project-dir", "--profiles-dir", "--target-path", "--log-path", "--vars", "--target", "-t", "--profile",
+                "--warn-error-options", "--maximum-seed-size-mib", "--partial-parse-file-path")  # fmt: skip
+_PARSE_SWITCHES = ("--warn-error", "--use-v2-parser", "--partial-parse", "--no-partial-parse", "--static-parser", "--no-static-parser")
 _SKIPPED = ("target", "logs", "dbt_packages")  # what dbt writes into the project, not what it parses
 
 
@@ -75,7 +81,8 @@ def _parse_key(args: list[str], env: dict[str, str]) -> str:
     folders, its vars and the environment variables it can read: dbt's own (``DBT_*``) and those
     the project's files name in ``env_var()`` (the profile reads the build file's path so). Others
     (Great Expectations sets some when imported) change nothing dbt parses."""
-    flags = {arg: args[i + 1] for i, arg in enumerate(args[:-1]) if arg in _PARSE_FLAGS}
+    flags = {arg: args[i + 1] if i + 1 < len(args) else "" for i, arg in enumerate(args) if arg in _PARSE_FLAGS}
+    flags.update((arg, "") for arg in args if arg in _PARSE_SWITCHES)
     named = set()
     for path in _project_paths():
         if path.suffix in (".sql", ".yml", ".yaml", ".md"):
@@ -106,11 +113,25 @@ def _parse_ahead(request: dict, runner_class):
     or None when the parse failed (the command then parses, and reports, itself)."""
     os.environ.clear()
     os.environ.update(request["env"])
-    files = _project_files()
-    result = runner_class().invoke(request["args"])
-    if not result.success or result.result is None:
+    try:
+        files = _project_files()
+        result = runner_class().invoke(request["args"])
+        if not result.success or result.result is None:
+            return None
+        return _parse_key(request["args"], request["env"]), files, result.result
+    except Exception:  # e.g. a file gone between listing and reading it: the command parses itself
         return None
-    return _parse_key(request["args"], request["env"]), files, result.result
+
+
+def _still_valid(parsed, args: list[str], env: dict[str, str]):
+    """The manifest of the parse ahead if the command ``args`` would parse the same, else None."""
+    if parsed is None:
+        return None
+    key, files, manifest = parsed
+    try:
+        return manifest if key == _parse_key(args, env) and files == _project_files() else None
+    except Exception:  # as in _parse_ahead: when in doubt, dbt parses
+        return None
 
 
 def _main() -> int:
@@ -137,10 +158,7 @@ def _main() -> int:
     os.environ.clear()
     os.environ.update(request["env"])
     first, *rest = request["commands"]
-    manifest = None
-    if parsed is not None and parsed[0] == _parse_key(first, request["env"]) and parsed[1] == _project_files():
-        manifest = parsed[2]
-    result = dbtRunner(manifest=manifest).invoke(first)
+    result = dbtRunner(manifest=_still_valid(parsed, first, request["env"])).invoke(first)
     if not result.success:
         return 2 if result.exception is not None else 1
     for args in rest:  # each parses again (partial parse): the first may have changed what dbt knows
@@ -230,8 +248,7 @@ def prepare(
         return
     proc = _WARM[-1]
     target_dir, log_dir = state_dir / subdir / "target", state_dir / subdir / "logs"
-    # only the log file hears the parse: run() reads what the process prints as its command's output
-    args = command(("parse",), target_dir, log_dir, dbt_vars)[1:] + ["--log-format", "json", *_QUIET]
+    args = command(("parse",), target_dir, log_dir, dbt_vars)[1:] + ["--log-format", "json", *_PARSE_AHEAD]
     request = json.dumps({"prepare": {"args": args, "env": {**_env(db_path), **(env or {})}}}) + "\n"
     assert proc.stdin is not None
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 import psutil
 
@@ -89,15 +90,37 @@ def test_a_parse_made_for_another_build_file_is_not_used(tmp_path):
     assert PARSING in parse and PARSING in ls
 
 
-def test_a_changed_project_file_is_seen(tmp_path):
+def _parsed_ahead(log_dir) -> None:
+    """Wait until the parse ahead is done (its invocation completed in dbt.log)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        log = log_dir / "dbt.log"
+        if log.exists() and any("CommandCompleted" in names for _, names in _invocations(log_dir)):
+            return
+        time.sleep(0.2)
+    raise AssertionError("the parse ahead did not finish")
+
+
+def test_a_project_file_changed_after_the_parse_ahead_is_parsed_again(tmp_path):
     page = dbt.DBT_PROJECT_DIR / "models" / "docs.md"
-    before = dbt._project_files()
     stat = page.stat()
     try:
-        os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
-        after = dbt._project_files()
+        with dbt.warmed():
+            dbt.prepare(tmp_path / "build.duckdb", tmp_path)
+            _parsed_ahead(tmp_path / "dbt" / "logs")
+            os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # as an edit would
+            dbt.run(("ls",), tmp_path / "build.duckdb", tmp_path)
     finally:
         os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert ("models/docs.md", stat.st_mtime_ns, stat.st_size) in before
-    assert [f for f in after if f not in before] == [("models/docs.md", stat.st_mtime_ns + 1_000_000, stat.st_size)]
-    assert not any(f[0].startswith(("target/", "logs/")) for f in before)
+    (_, parse), (_, ls) = _invocations(tmp_path / "dbt" / "logs")
+    assert "CommandCompleted" in parse and PARSING in ls
+
+
+def test_the_parse_ahead_writes_no_manifest(tmp_path):
+    """A run that builds nothing stops the process, perhaps mid-parse: the parse ahead must not be
+    writing the manifest the next build reads (kinerja.warehouse.carry_incremental_state)."""
+    with dbt.warmed():
+        dbt.prepare(tmp_path / "build.duckdb", tmp_path)
+        _parsed_ahead(tmp_path / "dbt" / "logs")
+    assert not (tmp_path / "dbt" / "target" / "manifest.json").exists()
+    assert (tmp_path / "dbt" / "target" / "partial_parse.msgpack").is_file()

@@ -48,6 +48,15 @@ def _env(db_path: Path | None) -> dict[str, str]:
     return env
 
 
+def _folders(state_dir: Path, subdir: str) -> tuple[Path, Path]:
+    """dbt's target and log folders under ``state_dir`` (one ``subdir`` per dbt target)."""
+    return state_dir / subdir / "target", state_dir / subdir / "logs"
+
+
+def _command_env(db_path: Path | None, env: dict[str, str] | None) -> dict[str, str]:
+    return {**_env(db_path), **(env or {})}
+
+
 def command(args: tuple[str, ...], target_dir: Path, log_dir: Path, dbt_vars: dict | None = None) -> list[str]:
     cmd = [
         str(Path(sys.executable).with_name("dbt")),
@@ -108,14 +117,16 @@ def _project_paths() -> Iterator[Path]:
         yield from (Path(folder, name) for name in names)
 
 
-def _parse_ahead(request: dict, runner_class):
+def _parse_ahead(request: dict):
     """Parse the project as the next command will (:func:`prepare`): (key, project files, manifest),
     or None when the parse failed (the command then parses, and reports, itself)."""
+    from dbt.cli.main import dbtRunner
+
     os.environ.clear()
     os.environ.update(request["env"])
     try:
         files = _project_files()
-        result = runner_class().invoke(request["args"])
+        result = dbtRunner().invoke(request["args"])
         if not result.success or result.result is None:
             return None
         return _parse_key(request["args"], request["env"]), files, result.result
@@ -150,7 +161,7 @@ def _main() -> int:
     request = json.loads(line) if line else None
     parsed = None
     if request is not None and "prepare" in request:
-        parsed = _parse_ahead(request["prepare"], dbtRunner)
+        parsed = _parse_ahead(request["prepare"])
         line = sys.stdin.readline()
         request = json.loads(line) if line else None
     if request is None:  # the caller needed no dbt after all
@@ -247,9 +258,9 @@ def prepare(
     if _OWNER != [threading.get_ident()] or not _WARM or getattr(_WARM[-1], "kinerja_prepared", False):
         return
     proc = _WARM[-1]
-    target_dir, log_dir = state_dir / subdir / "target", state_dir / subdir / "logs"
+    target_dir, log_dir = _folders(state_dir, subdir)
     args = command(("parse",), target_dir, log_dir, dbt_vars)[1:] + ["--log-format", "json", *_PARSE_AHEAD]
-    request = json.dumps({"prepare": {"args": args, "env": {**_env(db_path), **(env or {})}}}) + "\n"
+    request = json.dumps({"prepare": {"args": args, "env": _command_env(db_path, env)}}) + "\n"
     assert proc.stdin is not None
     try:
         proc.stdin.write(request)
@@ -297,7 +308,7 @@ def run(
     succeeds the same process writes the docs site of what it built (``dbt docs generate
     --static``, catalog from the database) as :data:`DOCS_PAGE` in the target directory; a docs
     failure is reported, never the run's."""
-    target_dir, log_dir = state_dir / subdir / "target", state_dir / subdir / "logs"
+    target_dir, log_dir = _folders(state_dir, subdir)
     (target_dir / "run_results.json").unlink(missing_ok=True)  # a stale file must not speak for this run
     (target_dir / DOCS_PAGE).unlink(missing_ok=True)
     commands = [command(args, target_dir, log_dir, dbt_vars)[1:] + ["--log-format", "json"]]
@@ -305,7 +316,7 @@ def run(
         commands.append(command(("docs", "generate", "--static", "--no-compile"), target_dir, log_dir, dbt_vars)[1:] + ["--log-format", "json"])
     started = time.monotonic()
     shown, messages = -1, []
-    request = json.dumps({"commands": commands, "env": {**_env(db_path), **(env or {})}}) + "\n"
+    request = json.dumps({"commands": commands, "env": _command_env(db_path, env)}) + "\n"
     proc = _process()
     try:
         _send(proc, request)

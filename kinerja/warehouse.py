@@ -93,7 +93,7 @@ def build_path(settings: Settings, run_id: str) -> Path:
 
 def builder_path(settings: Settings) -> Path:
     """The file dbt builds into, of a fixed name (renamed to the run's name when done): dbt re-parses
-    the whole project (~7 s) whenever its profile changes, and the profile holds this path."""
+    the whole project (about 5 s) whenever its profile changes, and the profile holds this path."""
     return settings.state_dir / "build" / "kinerja-build.duckdb"
 
 
